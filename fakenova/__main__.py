@@ -1,0 +1,5 @@
+import sys
+
+from fakenova.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""HTTP layer: one Flask blueprint per service. Handlers parse, authorise, call the domain, render."""

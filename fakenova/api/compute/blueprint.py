@@ -1,0 +1,83 @@
+"""The compute blueprint and the plumbing every compute handler shares.
+
+``route`` declares a handler with the microversion range it exists in; ``body`` and ``query``
+validate against the schema file for the current microversion.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, g, request
+
+from fakenova import microversion
+from fakenova.api.common import authenticate, backend, base_url, json_body, query_lists
+from fakenova.microversion import APIVersion, VersionRange
+
+bp = Blueprint("compute", __name__, url_prefix="/compute")
+
+API_PREFIX = "/v2.1"
+
+
+def prepare_request() -> None:
+    """Runs before every request under /compute, routed or not (so an unknown path is still 401
+    without a token, and a 404 still carries the version headers)."""
+    path = request.path.rstrip("/") or "/"
+    if path in ("/compute", "/compute/v2", "/compute/v2.1"):
+        if path == "/compute/v2.1":
+            g.microversion = microversion.negotiate(request.headers)
+        return
+    # Keystone's middleware runs first in Nova: a bad token is 401 whatever the version header.
+    authenticate()
+    if path.startswith(f"/compute{API_PREFIX}/"):
+        g.microversion = microversion.negotiate(request.headers)
+
+
+def version() -> APIVersion:
+    return g.microversion
+
+
+def route(rule: str, methods=("GET",), versions: VersionRange | None = None, **options):
+    """Register a handler under /compute/v2.1 that exists only in ``versions`` (404 outside)."""
+
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            if versions is not None:
+                microversion.require(versions, version())
+            return func(*args, **kwargs)
+
+        bp.add_url_rule(API_PREFIX + rule, view_func=wrapper, methods=list(methods), **options)
+        return wrapper
+
+    return decorator
+
+
+def body(resource: str, operation: str, *, required: bool = True):
+    """Parse the JSON body and validate it with schemas/compute/<resource>/<operation>/."""
+    data = json_body(required=required)
+    backend().schemas.validate_body(data, "compute", resource, operation, version())
+    return data
+
+
+def query(resource: str, operation: str) -> dict[str, list[str]]:
+    """Validate the query string; parameters the schema does not name are dropped, as Nova does
+    below 2.75 (where the schema forbids them, validation has already answered 400)."""
+    args = query_lists()
+    schemas = backend().schemas
+    if schemas.validate_query(args, "compute", resource, operation, version()):
+        known = schemas.query_properties("compute", resource, operation, version())
+        args = {key: values for key, values in args.items() if key in known}
+    return args
+
+
+def self_link(*parts: str) -> str:
+    return "/".join([f"{base_url()}/compute{API_PREFIX}", *parts])
+
+
+def bookmark_link(*parts: str) -> str:
+    return "/".join([f"{base_url()}/compute", *parts])
+
+
+def links(*parts: str) -> list[dict]:
+    return [{"rel": "self", "href": self_link(*parts)}, {"rel": "bookmark", "href": bookmark_link(*parts)}]

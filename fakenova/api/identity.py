@@ -1,0 +1,169 @@
+"""Keystone v3 subset at /identity: discovery, tokens, projects, and the service catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, jsonify, request
+
+from fakenova.api.common import authenticate, backend, base_url, json_body
+from fakenova.domain import identity
+from fakenova.errors import BadRequest
+from fakenova.seeds import stable_hex
+
+bp = Blueprint("identity", __name__, url_prefix="/identity")
+
+V3_UPDATED = "2024-04-03T00:00:00Z"
+V3_ID = "v3.14"
+
+# service type -> (name, path under the host) for the catalog; the control plane is never listed.
+CATALOG_SERVICES = [
+    ("compute", "nova", "/compute/v2.1"),
+    ("image", "glance", "/image"),
+    ("network", "neutron", "/networking"),
+    ("identity", "keystone", "/identity"),
+]
+INTERFACES = ("public", "internal", "admin")
+
+
+def _keystone_time(seconds: float) -> str:
+    # Keystone renders times with microseconds and a Z; keystoneauth needs the Z.
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _v3_version() -> dict:
+    return {
+        "id": V3_ID,
+        "status": "stable",
+        "updated": V3_UPDATED,
+        "links": [{"rel": "self", "href": f"{base_url()}/identity/v3/"}],
+        "media-types": [{"base": "application/json", "type": "application/vnd.openstack.identity-v3+json"}],
+    }
+
+
+@bp.get("")
+@bp.get("/")
+def versions():
+    return jsonify({"versions": {"values": [_v3_version()]}}), 300
+
+
+@bp.get("/v3")
+@bp.get("/v3/")
+def v3():
+    return jsonify({"version": _v3_version()})
+
+
+def catalog() -> list[dict]:
+    region = backend().settings.region
+    entries = []
+    for service_type, name, path in CATALOG_SERVICES:
+        url = f"{base_url()}{path}"
+        entries.append({
+            "id": stable_hex("service", service_type),
+            "type": service_type,
+            "name": name,
+            "endpoints": [
+                {
+                    "id": stable_hex("endpoint", f"{service_type}:{interface}"),
+                    "interface": interface,
+                    "region": region,
+                    "region_id": region,
+                    "url": url,
+                }
+                for interface in INTERFACES
+            ],
+        })
+    return entries
+
+
+def _domain_ref(domain_id: str) -> dict:
+    domain = backend().store.domains[domain_id]
+    return {"id": domain["id"], "name": domain["name"]}
+
+
+def token_body(token: dict, *, with_catalog: bool = True) -> dict:
+    store = backend().store
+    user = store.users[token["user_id"]]
+    body = {
+        "methods": token["methods"],
+        "user": {
+            "id": user["id"],
+            "name": user["name"],
+            "domain": _domain_ref(user["domain_id"]),
+            "password_expires_at": None,
+        },
+        "audit_ids": token["audit_ids"],
+        "expires_at": _keystone_time(token["expires_at"]),
+        "issued_at": _keystone_time(token["issued_at"]),
+    }
+    if token["project_id"]:
+        project = store.projects[token["project_id"]]
+        body["project"] = {"id": project["id"], "name": project["name"], "domain": _domain_ref(project["domain_id"])}
+        body["is_domain"] = False
+        body["roles"] = [{"id": identity.role_id(name), "name": name} for name in token["roles"]]
+        if with_catalog:
+            body["catalog"] = catalog()
+    return {"token": body}
+
+
+@bp.post("/v3/auth/tokens")
+def issue_token():
+    body = json_body(malformed="The request body is not valid JSON.")
+    if not isinstance(body, dict):
+        raise BadRequest("Expecting to find auth in request body.")
+    token = identity.issue_token(backend(), body.get("auth"))
+    nocatalog = "nocatalog" in request.args
+    response = jsonify(token_body(token, with_catalog=not nocatalog))
+    response.status_code = 201
+    response.headers["X-Subject-Token"] = token["id"]
+    return response
+
+
+@bp.route("/v3/auth/tokens", methods=["GET", "HEAD"])
+def validate_token():
+    authenticate()
+    subject = request.headers.get("X-Subject-Token")
+    token = identity.check_subject_token(backend(), subject)
+    response = jsonify(token_body(token, with_catalog="nocatalog" not in request.args))
+    response.headers["X-Subject-Token"] = token["id"]
+    if request.method == "HEAD":
+        return Response(status=200, headers={"X-Subject-Token": token["id"]})
+    return response
+
+
+@bp.delete("/v3/auth/tokens")
+def revoke_token():
+    authenticate()
+    identity.revoke_token(backend(), request.headers.get("X-Subject-Token"))
+    return Response(status=204)
+
+
+@bp.get("/v3/auth/projects")
+def auth_projects():
+    context = authenticate()
+    projects = [
+        {
+            "id": project["id"],
+            "name": project["name"],
+            "domain_id": project["domain_id"],
+            "description": project["description"],
+            "enabled": project["enabled"],
+            "parent_id": project["domain_id"],
+            "is_domain": False,
+            "tags": [],
+            "options": {},
+            "links": {"self": f"{base_url()}/identity/v3/projects/{project['id']}"},
+        }
+        for project in identity.projects_for_user(backend(), context.user_id)
+    ]
+    return jsonify({
+        "projects": projects,
+        "links": {"self": f"{base_url()}/identity/v3/auth/projects", "previous": None, "next": None},
+    })
+
+
+@bp.get("/v3/auth/catalog")
+def auth_catalog():
+    authenticate()
+    return jsonify({"catalog": catalog(), "links": {"self": f"{base_url()}/identity/v3/auth/catalog",
+                                                    "previous": None, "next": None}})

@@ -1,0 +1,155 @@
+"""``create_app``: the WSGI app with every service mounted on one port, devstack style."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from fakenova import errors, microversion
+from fakenova.api import identity
+from fakenova.api import compute
+from fakenova.backend import Backend
+from fakenova.config import Settings
+
+log = logging.getLogger("fakenova")
+
+_WERKZEUG_MESSAGES = {
+    404: "The resource could not be found.",
+    405: "The method specified is not allowed for this resource.",
+    413: "Request is too large.",
+}
+
+
+def create_app(settings: Settings | None = None, *, backend: Backend | None = None) -> Flask:
+    """The fakenova WSGI app with seeded defaults; the CLI, the fixture and the image build on it."""
+    backend = backend or Backend(settings)
+    app = Flask("fakenova")
+    app.extensions["fakenova"] = backend
+    app.config["MAX_CONTENT_LENGTH"] = backend.settings.max_body_size
+    app.json.sort_keys = False
+    app.json.compact = True
+    app.url_map.strict_slashes = False
+
+    # url prefix -> the service module; each has `bp` and may have `prepare_request()`, which runs
+    # before every request under its prefix, routed or not (auth, microversion negotiation).
+    services = {"identity": identity, "compute": compute}
+    services.update(_optional_services())
+    for module in services.values():
+        app.register_blueprint(module.bp)
+    app.extensions["fakenova.services"] = services
+
+    app.before_request(_start_request)
+    app.after_request(_finish_response)
+    app.register_error_handler(errors.APIError, _render_api_error)
+    app.register_error_handler(HTTPException, _render_http_exception)
+    app.register_error_handler(Exception, _render_unexpected)
+    return app
+
+
+def _optional_services() -> dict:
+    """Services built in their own modules join here once they exist."""
+    import importlib
+
+    found = {}
+    for prefix, module_name in (("image", "fakenova.api.image"), ("networking", "fakenova.api.network"),
+                                ("_fake", "fakenova.api.control")):
+        try:
+            found[prefix] = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+    return found
+
+
+def _start_request() -> None:
+    g.request_id = f"req-{uuid.uuid4()}"
+    from flask import current_app
+
+    module = current_app.extensions["fakenova.services"].get(_service_prefix())
+    prepare = getattr(module, "prepare_request", None)
+    if prepare is not None:
+        prepare()
+
+
+def _service_prefix() -> str:
+    return request.path.lstrip("/").split("/", 1)[0]
+
+
+def _service() -> str:
+    first = _service_prefix()
+    return first if first in ("identity", "compute", "image", "networking", "_fake") else "compute"
+
+
+def _finish_response(response: Response) -> Response:
+    if _service() == "compute":
+        request_id = g.get("request_id") or f"req-{uuid.uuid4()}"
+        response.headers["X-OpenStack-Request-ID"] = request_id
+        response.headers["X-Compute-Request-ID"] = request_id
+        version = g.get("microversion")
+        if version is not None:
+            for name, value in microversion.response_headers(version):
+                response.headers.add(name, value)
+    elif _service() == "networking":
+        response.headers["X-OpenStack-Request-ID"] = g.get("request_id", "")
+    # No-body answers are empty, not "{}" or "null": clients choke on both.
+    if response.status_code in (202, 204) and response.mimetype == "application/json" and not response.get_data():
+        response.headers.pop("Content-Type", None)
+    return response
+
+
+def render_error(code: int, message: str, *, title: str | None = None, extra_headers=None) -> Response:
+    service = _service()
+    title = title or _title(code)
+    if code == 401 or service == "identity":
+        body = errors.keystone_error(code, title, message)
+    elif service == "networking":
+        body = errors.neutron_error(title.replace(" ", ""), message)
+    elif service == "image":
+        # Glance answers errors as plain text.
+        response = Response(f"{code} {title}\n\n{message}\n", status=code, mimetype="text/plain")
+        _add_headers(response, code, extra_headers)
+        return response
+    elif service == "_fake":
+        body = {"error": {"code": code, "message": message}}
+    else:
+        body = errors.nova_fault(code, message)
+    response = jsonify(body)
+    response.status_code = code
+    _add_headers(response, code, extra_headers)
+    return response
+
+
+def _add_headers(response: Response, code: int, extra_headers) -> None:
+    for name, value in (extra_headers or {}).items():
+        response.headers[name] = value
+    if code == 401:
+        response.headers["WWW-Authenticate"] = f'Keystone uri="{request.host_url.rstrip("/")}/identity"'
+
+
+def _title(code: int) -> str:
+    for cls in errors.APIError.__subclasses__():
+        if cls.code == code:
+            return cls.title
+    return "Error"
+
+
+def _render_api_error(exc: errors.APIError) -> Response:
+    return render_error(exc.code, exc.message, title=exc.title, extra_headers=exc.headers)
+
+
+def _render_http_exception(exc: HTTPException) -> Response:
+    code = exc.code or 500
+    message = _WERKZEUG_MESSAGES.get(code, exc.description or exc.name)
+    headers = {}
+    if code == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    return render_error(code, message, title=exc.name, extra_headers=headers)
+
+
+def _render_unexpected(exc: Exception) -> Response:
+    log.exception("unexpected error serving %s %s", request.method, request.path)
+    message = f"Unexpected API Error. Please contact the administrator\n{type(exc)}"
+    return render_error(500, message, title="Internal Server Error")

@@ -1,0 +1,79 @@
+"""The one clock every part of fakenova reads.
+
+Fake time runs from an anchor: ``now = anchor_fake + (wall - anchor_wall) * speed``. Freezing pins it,
+advancing moves the anchor. The wall clock is read through ``time.time()`` on purpose: when a test
+freezes time with freezegun, the wall stands still and so does fakenova.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+
+class Clock:
+    def __init__(self, *, frozen: bool = False, speed: float = 1.0, start: float | None = None):
+        self._lock = threading.Lock()
+        self._anchor_wall = time.time()
+        self._anchor_fake = self._anchor_wall if start is None else float(start)
+        self._frozen = frozen
+        self._speed = float(speed)
+
+    def _now_locked(self) -> float:
+        if self._frozen:
+            return self._anchor_fake
+        return self._anchor_fake + (time.time() - self._anchor_wall) * self._speed
+
+    def _reanchor_locked(self) -> None:
+        self._anchor_fake = self._now_locked()
+        self._anchor_wall = time.time()
+
+    def time(self) -> float:
+        """Seconds since the epoch, on the fake clock."""
+        with self._lock:
+            return self._now_locked()
+
+    def now(self) -> dt.datetime:
+        """The fake time as an aware UTC datetime."""
+        return dt.datetime.fromtimestamp(self.time(), tz=dt.timezone.utc)
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def freeze(self) -> None:
+        with self._lock:
+            self._reanchor_locked()
+            self._frozen = True
+
+    def unfreeze(self) -> None:
+        with self._lock:
+            self._reanchor_locked()
+            self._frozen = False
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._reanchor_locked()
+            self._anchor_fake += seconds
+
+    def set_speed(self, speed: float) -> None:
+        if speed < 0:
+            raise ValueError("speed must be zero or more")
+        with self._lock:
+            self._reanchor_locked()
+            self._speed = float(speed)
+
+    def state(self) -> dict:
+        return {"now": isoformat(self.now()), "frozen": self._frozen, "speed": self._speed}
+
+
+def isoformat(when: dt.datetime) -> str:
+    """ISO 8601 with microseconds and a Z, as the control plane reports time."""
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

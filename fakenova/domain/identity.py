@@ -1,0 +1,211 @@
+"""Keystone v3 subset: users, projects, roles, tokens that expire on the fake clock and can be revoked."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+from fakenova.config import ConfigError
+from fakenova.domain.context import RequestContext
+from fakenova.errors import BadRequest, NotFound, Unauthorized
+from fakenova.seeds import stable_hex
+
+AUTH_REQUIRED = "The request you have made requires authentication."
+
+
+def seed(backend) -> None:
+    store, settings = backend.store, backend.settings
+    for domain in settings.domains:
+        _require(domain, ("id", "name"), "domains")
+        store.domains[domain["id"]] = {"id": domain["id"], "name": domain["name"], "enabled": True}
+    for project in settings.projects:
+        _require(project, ("name",), "projects")
+        domain_id = _domain_id(store, project.get("domain", "default"), "projects")
+        project_id = project.get("id") or stable_hex("project", project["name"])
+        store.projects[project_id] = {
+            "id": project_id,
+            "name": project["name"],
+            "domain_id": domain_id,
+            "description": project.get("description", ""),
+            "enabled": True,
+        }
+    for user in settings.users:
+        _require(user, ("name", "password"), "users")
+        domain_id = _domain_id(store, user.get("domain", "default"), "users")
+        user_id = user.get("id") or stable_hex("user", user["name"])
+        assignments = {}
+        if user.get("project"):
+            assignments[_project_id(store, user["project"])] = list(user.get("roles", ["member", "reader"]))
+        for project_name, roles in (user.get("projects") or {}).items():
+            assignments[_project_id(store, project_name)] = list(roles)
+        store.users[user_id] = {
+            "id": user_id,
+            "name": user["name"],
+            "password": str(user["password"]),
+            "domain_id": domain_id,
+            "default_project_id": next(iter(assignments), None),
+            "assignments": assignments,
+            "enabled": True,
+        }
+
+
+def _require(record, keys, where) -> None:
+    if not isinstance(record, dict) or any(key not in record for key in keys):
+        raise ConfigError(f"{where}: each entry needs {', '.join(keys)}: {record!r}")
+
+
+def _domain_id(store, ref: str, where: str) -> str:
+    for domain in store.domains.values():
+        if ref in (domain["id"], domain["name"]):
+            return domain["id"]
+    raise ConfigError(f"{where}: unknown domain '{ref}'")
+
+
+def _project_id(store, ref: str) -> str:
+    for project in store.projects.values():
+        if ref in (project["id"], project["name"]):
+            return project["id"]
+    raise ConfigError(f"users: unknown project '{ref}'")
+
+
+def role_id(name: str) -> str:
+    return stable_hex("role", name)
+
+
+def _find_domain(store, ref: dict | None) -> dict | None:
+    if not isinstance(ref, dict):
+        return None
+    for domain in store.domains.values():
+        if ("id" in ref and ref["id"] == domain["id"]) or ("name" in ref and ref["name"] == domain["name"]):
+            return domain
+    return None
+
+
+def _find_user(store, ref: dict) -> dict | None:
+    if "id" in ref:
+        return store.users.get(ref["id"])
+    domain = _find_domain(store, ref.get("domain"))
+    if domain is None:
+        return None
+    for user in store.users.values():
+        if user["name"] == ref.get("name") and user["domain_id"] == domain["id"]:
+            return user
+    return None
+
+
+def _find_project(store, ref: dict) -> dict | None:
+    if "id" in ref:
+        return store.projects.get(ref["id"])
+    domain = _find_domain(store, ref.get("domain"))
+    if domain is None:
+        return None
+    for project in store.projects.values():
+        if project["name"] == ref.get("name") and project["domain_id"] == domain["id"]:
+            return project
+    return None
+
+
+def issue_token(backend, auth: dict) -> dict:
+    """POST /v3/auth/tokens: password or token method, project-scoped or unscoped."""
+    store, clock = backend.store, backend.clock
+    if not isinstance(auth, dict) or not isinstance(auth.get("identity"), dict):
+        raise BadRequest("Expecting to find identity in auth.")
+    identity = auth["identity"]
+    methods = identity.get("methods")
+    if not isinstance(methods, list) or not methods:
+        raise BadRequest("Expecting to find methods in identity.")
+    with store.lock:
+        now = clock.time()
+        if "password" in methods:
+            user_ref = (identity.get("password") or {}).get("user")
+            if not isinstance(user_ref, dict):
+                raise BadRequest("Expecting to find user in password.")
+            user = _find_user(store, user_ref)
+            if user is None or not user["enabled"] or user_ref.get("password") != user["password"]:
+                raise Unauthorized(AUTH_REQUIRED)
+            expires_at = now + backend.settings.token_ttl
+            audit_chain = []
+        elif "token" in methods:
+            token_ref = identity.get("token") or {}
+            parent = validate_token(backend, token_ref.get("id"))
+            user = store.users[parent["user_id"]]
+            # A token made from a token never outlives it (Keystone keeps the expiry).
+            expires_at = parent["expires_at"]
+            audit_chain = parent["audit_ids"][:1]
+        else:
+            raise Unauthorized(AUTH_REQUIRED)
+
+        project = None
+        scope = auth.get("scope")
+        if isinstance(scope, dict) and "project" in scope:
+            project = _find_project(store, scope["project"] or {})
+            if project is None or project["id"] not in user["assignments"]:
+                raise Unauthorized(AUTH_REQUIRED)
+        elif isinstance(scope, dict) and scope:
+            # Domain and system scope are not part of this fake.
+            raise Unauthorized(AUTH_REQUIRED)
+
+        token = {
+            "id": store.ids.token(),
+            "user_id": user["id"],
+            "project_id": project["id"] if project else None,
+            "roles": user["assignments"].get(project["id"], []) if project else [],
+            "methods": list(methods),
+            "issued_at": now,
+            "expires_at": expires_at,
+            "audit_ids": [_audit_id(store)] + audit_chain,
+            "revoked": False,
+        }
+        store.tokens[token["id"]] = token
+        return token
+
+
+def _audit_id(store) -> str:
+    raw = secrets.token_bytes(16)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def validate_token(backend, token_id) -> dict:
+    """The token record, or 401 if missing, unknown, revoked or expired on the fake clock."""
+    if not token_id:
+        raise Unauthorized(AUTH_REQUIRED)
+    token = backend.store.tokens.get(token_id)
+    if token is None or token["revoked"] or token["expires_at"] <= backend.clock.time():
+        raise Unauthorized(AUTH_REQUIRED)
+    return token
+
+
+def check_subject_token(backend, token_id) -> dict:
+    """GET/HEAD/DELETE /auth/tokens look up X-Subject-Token: 404 when it is not valid."""
+    if not token_id:
+        raise Unauthorized(AUTH_REQUIRED)
+    try:
+        return validate_token(backend, token_id)
+    except Unauthorized:
+        raise NotFound(f"Could not find token: {token_id}.") from None
+
+
+def revoke_token(backend, token_id) -> None:
+    with backend.store.lock:
+        token = check_subject_token(backend, token_id)
+        token["revoked"] = True
+
+
+def context_for(backend, token_id) -> RequestContext:
+    token = validate_token(backend, token_id)
+    user = backend.store.users[token["user_id"]]
+    project = backend.store.projects.get(token["project_id"]) if token["project_id"] else None
+    return RequestContext(
+        user_id=user["id"],
+        user_name=user["name"],
+        project_id=project["id"] if project else None,
+        project_name=project["name"] if project else None,
+        roles=tuple(token["roles"]),
+        token_id=token["id"],
+        domain_id=user["domain_id"],
+    )
+
+
+def projects_for_user(backend, user_id: str) -> list[dict]:
+    user = backend.store.users[user_id]
+    return [backend.store.projects[pid] for pid in user["assignments"] if pid in backend.store.projects]

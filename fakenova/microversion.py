@@ -1,0 +1,128 @@
+"""Compute API microversions: negotiation from request headers and declared version ranges.
+
+``VersionRange`` is the one mechanism that says which microversions a route, a schema file or a view
+field applies to; nothing else compares versions by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import microversion_parse
+
+from fakenova.errors import BadRequest, NotAcceptable, NotFound
+
+SERVICE_TYPE = "compute"
+LEGACY_HEADER = "X-OpenStack-Nova-API-Version"
+STANDARD_HEADER = "OpenStack-API-Version"
+# Nova's own format check (nova/api/openstack/api_version_request.py).
+_VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
+
+
+@functools.total_ordering
+@dataclass(frozen=True)
+class APIVersion:
+    major: int
+    minor: int
+
+    @classmethod
+    @functools.lru_cache(maxsize=512)
+    def parse(cls, text: str) -> "APIVersion":
+        match = _VERSION_RE.match(text)
+        if not match:
+            raise ValueError(text)
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @staticmethod
+    def coerce(value: "APIVersion | str") -> "APIVersion":
+        return value if isinstance(value, APIVersion) else APIVersion.parse(value)
+
+    def __lt__(self, other: "APIVersion | str") -> bool:
+        other = APIVersion.coerce(other)
+        return (self.major, self.minor) < (other.major, other.minor)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            try:
+                other = APIVersion.parse(other)
+            except ValueError:
+                return False
+        if not isinstance(other, APIVersion):
+            return NotImplemented
+        return (self.major, self.minor) == (other.major, other.minor)
+
+    def __hash__(self) -> int:
+        return hash((self.major, self.minor))
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+
+MIN_VERSION = APIVersion(2, 1)
+MAX_VERSION = APIVersion(2, 104)
+
+
+@dataclass(frozen=True)
+class VersionRange:
+    """Inclusive microversion range; ``None`` means unbounded on that side."""
+
+    min: APIVersion | None = None
+    max: APIVersion | None = None
+
+    def __contains__(self, version: APIVersion | str) -> bool:
+        version = APIVersion.coerce(version)
+        if self.min is not None and version < self.min:
+            return False
+        if self.max is not None and version > self.max:
+            return False
+        return True
+
+
+def between(min_version: str | None = None, max_version: str | None = None) -> VersionRange:
+    """``between("2.19")`` is 2.19 and later; ``between(None, "2.56")`` is up to 2.56."""
+    return VersionRange(
+        APIVersion.parse(min_version) if min_version else None,
+        APIVersion.parse(max_version) if max_version else None,
+    )
+
+
+def negotiate(headers) -> APIVersion:
+    """Pick the request's microversion; 400 if malformed, 406 if outside [min, max]."""
+    requested = microversion_parse.get_version(
+        headers, service_type=SERVICE_TYPE, legacy_headers=[LEGACY_HEADER]
+    )
+    if requested is None or requested == "":
+        return MIN_VERSION
+    requested = requested.strip()
+    if requested == "latest":
+        return MAX_VERSION
+    try:
+        version = APIVersion.parse(requested)
+    except ValueError:
+        raise BadRequest(
+            f"API Version String {requested} is of invalid format. Must be of format MajorNum.MinorNum."
+        ) from None
+    if not (MIN_VERSION <= version <= MAX_VERSION):
+        raise NotAcceptable(
+            f"Version {version} is not supported by the API. "
+            f"Minimum is {MIN_VERSION} and maximum is {MAX_VERSION}."
+        )
+    return version
+
+
+def response_headers(version: APIVersion) -> list[tuple[str, str]]:
+    """The headers Nova puts on every versioned response, faults included."""
+    return [
+        (STANDARD_HEADER, f"{SERVICE_TYPE} {version}"),
+        (LEGACY_HEADER, str(version)),
+        ("Vary", STANDARD_HEADER),
+        ("Vary", LEGACY_HEADER),
+    ]
+
+
+def require(version_range: VersionRange, current: APIVersion) -> None:
+    """404 for a method that does not exist at this microversion, as Nova answers."""
+    if current not in version_range:
+        raise NotFound("The resource could not be found.")

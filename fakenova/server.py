@@ -1,0 +1,36 @@
+"""Serving the app: waitress (threaded, one process, since all state is in memory)."""
+
+from __future__ import annotations
+
+import threading
+
+from waitress.server import create_server
+
+
+class RunningServer:
+    """A waitress server on its own thread, for tests and the pytest plugin."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
+        self._server = create_server(app, host=host, port=port, threads=threads, ident="fakenova",
+                                     clear_untrusted_proxy_headers=True)
+        self.host = host
+        self.port = self._server.effective_port
+        self._thread = threading.Thread(target=self._server.run, name=f"fakenova:{self.port}", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> "RunningServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        self._thread.join(timeout=5)
+
+
+def serve_forever(app, host: str, port: int, threads: int = 8) -> None:
+    server = create_server(app, host=host, port=port, threads=threads, ident="fakenova",
+                           clear_untrusted_proxy_headers=True)
+    server.run()

@@ -1,0 +1,66 @@
+"""The in-memory store: plain dicts of JSON-ready records behind one lock.
+
+Global data (domains, flavors, images, networks) and per-project data (servers, keypairs, quotas)
+live side by side; records carry their ``project_id`` / ``user_id`` and the domain layer scopes reads.
+Everything here is JSON-serialisable so the whole state can be exported and imported.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+import uuid
+
+COLLECTIONS = (
+    "domains",
+    "projects",
+    "users",
+    "tokens",
+    "flavors",
+    "images",
+    "networks",
+    "subnets",
+    "ports",
+    "floatingips",
+    "keypairs",
+    "servers",
+    "quotas",
+)
+
+
+class IdGenerator:
+    """Random-looking ids from a seeded generator: the same requests give the same ids."""
+
+    def __init__(self, seed: int):
+        self._random = random.Random(seed)
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+
+    def hex(self) -> str:
+        return uuid.UUID(int=self._random.getrandbits(128), version=4).hex
+
+    @staticmethod
+    def token() -> str:
+        # Never from the seeded sequence: after a reset the same token must not name another user.
+        return "gAAAAA" + secrets.token_urlsafe(48)
+
+    def choice(self, options: str, length: int) -> str:
+        return "".join(self._random.choice(options) for _ in range(length))
+
+    def randbits(self, bits: int) -> int:
+        return self._random.getrandbits(bits)
+
+
+class Store:
+    def __init__(self, seed: int = 0):
+        self.lock = threading.RLock()
+        self.seed = seed
+        self.clear()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.ids = IdGenerator(self.seed)
+            for name in COLLECTIONS:
+                setattr(self, name, {})

@@ -1,0 +1,223 @@
+"""Request validation against the JSON Schema files in ``schemas/``.
+
+A schema lives at ``schemas/<service>/<resource>/<operation>/<first-version>.json`` and applies from
+that microversion up to the next file's. Shared types live in ``schemas/types.json`` and are reached
+with ``{"$ref": "types.json#/definitions/name"}``. Each file is compiled once, at first use.
+Failures become Nova's 400 texts ("Invalid input for field/attribute ...").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import functools
+import ipaddress
+import json
+import re
+import threading
+import uuid
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from fakenova.errors import BadRequest
+from fakenova.microversion import APIVersion
+
+
+class InvalidName(Exception):
+    """Raised by the 'name' format so the message is Nova's, not jsonschema's."""
+
+
+_NAME_MESSAGE = (
+    "An invalid 'name' value was provided. The name must be: printable characters. "
+    "Can not start or end with whitespace."
+)
+
+format_checker = jsonschema.FormatChecker(formats=())
+
+
+@format_checker.checks("name", raises=InvalidName)
+def _check_name(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    if value != value.strip() or not value.isprintable():
+        raise InvalidName(_NAME_MESSAGE)
+    return True
+
+
+@format_checker.checks("uuid")
+def _check_uuid(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    # Nova accepts the canonical and the bare-hex forms only.
+    return bool(re.fullmatch(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}", value))
+
+
+@format_checker.checks("ipv4")
+def _check_ipv4(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        ipaddress.IPv4Address(value)
+    except ValueError:
+        return False
+    return True
+
+
+@format_checker.checks("ipv6")
+def _check_ipv6(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return True
+
+
+@format_checker.checks("date-time")
+def _check_datetime(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    return parse_iso8601(value) is not None
+
+
+@format_checker.checks("base64")
+def _check_base64(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def parse_iso8601(text: str) -> dt.datetime | None:
+    """Parse the ISO 8601 forms Nova accepts; naive times are UTC. None if unparseable."""
+    candidate = text.strip()
+    if candidate.endswith(("Z", "z")):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        parsed = dt.datetime.fromisoformat(candidate)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed
+
+
+def schemas_root() -> Path:
+    return Path(str(resources.files("fakenova") / "schemas"))
+
+
+class SchemaRegistry:
+    """Finds the schema for (service, resource, operation, microversion) and compiles it once."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = root or schemas_root()
+        self._lock = threading.Lock()
+        self._validators: dict[Path, jsonschema.protocols.Validator] = {}
+        self._index: dict[tuple[str, str, str], list[tuple[APIVersion, Path]]] = {}
+        for path in sorted(self.root.glob("*/*/*/*.json")):
+            service, resource, operation = path.relative_to(self.root).parts[:3]
+            try:
+                version = APIVersion.parse(path.stem)
+            except ValueError:
+                raise ValueError(f"schema file name is not a microversion: {path}") from None
+            self._index.setdefault((service, resource, operation), []).append((version, path))
+        for entries in self._index.values():
+            entries.sort(key=lambda item: (item[0].major, item[0].minor))
+        self._registry = self._build_ref_registry()
+
+    def _build_ref_registry(self) -> Registry:
+        registry = Registry()
+        for path in sorted(self.root.glob("*.json")):
+            contents = json.loads(path.read_text())
+            registry = registry.with_resource(
+                path.name, Resource.from_contents(contents, default_specification=DRAFT4)
+            )
+        return registry
+
+    def keys(self):
+        return self._index.keys()
+
+    def path_for(self, service: str, resource: str, operation: str, version: APIVersion | str) -> Path | None:
+        version = APIVersion.coerce(version)
+        chosen = None
+        for first, path in self._index.get((service, resource, operation), ()):
+            if first <= version:
+                chosen = path
+        return chosen
+
+    def validator(self, path: Path):
+        with self._lock:
+            found = self._validators.get(path)
+            if found is None:
+                schema = json.loads(path.read_text())
+                jsonschema.Draft4Validator.check_schema(schema)
+                found = jsonschema.Draft4Validator(
+                    schema, registry=self._registry, format_checker=format_checker
+                )
+                self._validators[path] = found
+            return found
+
+    def validate_body(self, body, service: str, resource: str, operation: str, version) -> None:
+        path = self.path_for(service, resource, operation, version)
+        if path is not None:
+            _raise_first_error(self.validator(path), body, is_body=True)
+
+    def validate_query(self, args: dict[str, list[str]], service: str, resource: str, operation: str, version) -> bool:
+        """Validate a query string given as {name: [values]}. Returns False if no schema applies."""
+        path = self.path_for(service, resource, operation, version)
+        if path is None:
+            return False
+        _raise_first_error(self.validator(path), args, is_body=False)
+        return True
+
+    def query_properties(self, service: str, resource: str, operation: str, version) -> set[str] | None:
+        path = self.path_for(service, resource, operation, version)
+        if path is None:
+            return None
+        return set(self.validator(path).schema.get("properties", {}))
+
+
+def _raise_first_error(validator, instance, *, is_body: bool) -> None:
+    # Nova raises the first error jsonschema reports, not the "best match".
+    try:
+        error = next(iter(validator.iter_errors(instance)), None)
+    except TypeError as exc:
+        raise BadRequest(str(exc)) from None
+    if error is None:
+        return
+    raise BadRequest(nova_message(error, is_body=is_body))
+
+
+def nova_message(error: jsonschema.ValidationError, *, is_body: bool) -> str:
+    """The text Nova's validator gives (nova/api/validation/validators.py)."""
+    if isinstance(error.cause, InvalidName):
+        return str(error.cause)
+    path = list(error.path)
+    if not path:
+        return error.message
+    if is_body:
+        return f"Invalid input for field/attribute {path[-1]}. Value: {_py_str(error.instance)}. {error.message}"
+    return f"Invalid input for query parameters {path[0]}. Value: {_py_str(error.instance)}. {error.message}"
+
+
+def _py_str(value) -> str:
+    # Nova formats the value with Python's %s, so JSON true shows as True and objects as dicts.
+    return str(value)
+
+
+@functools.lru_cache(maxsize=1)
+def default_registry() -> SchemaRegistry:
+    return SchemaRegistry()
