@@ -54,7 +54,8 @@ NETWORKS = [
     {
         "name": "private",
         "project": "demo",
-        "shared": False,
+        # devstack's private network belongs to demo; shared here so every seeded project can boot.
+        "shared": True,
         "external": False,
         "subnets": [
             {"name": "private-subnet", "ip_version": 4, "cidr": "10.0.0.0/26", "gateway_ip": "10.0.0.1"},

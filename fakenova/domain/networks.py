@@ -75,3 +75,81 @@ def visible(backend, network: dict, context) -> bool:
     """Neutron shows a project its own networks, shared ones and external ones; admins see all."""
     return (context.is_admin or network["shared"] or network["router:external"]
             or network["project_id"] == context.project_id)
+
+
+def _mac_address(backend) -> str:
+    # fa:16:3e is the OUI Neutron uses for the ports it creates.
+    tail = backend.store.ids.randbits(24)
+    return "fa:16:3e:%02x:%02x:%02x" % ((tail >> 16) & 0xFF, (tail >> 8) & 0xFF, tail & 0xFF)
+
+
+def _used_addresses(backend, subnet_id: str) -> set[str]:
+    return {ip["ip_address"] for port in backend.store.ports.values() for ip in port["fixed_ips"]
+            if ip["subnet_id"] == subnet_id}
+
+
+def _next_free(backend, subnet: dict) -> str | None:
+    used = _used_addresses(backend, subnet["id"]) | {subnet["gateway_ip"]}
+    pool = subnet["allocation_pools"][0] if subnet["allocation_pools"] else None
+    if pool is None:
+        return None
+    address = ipaddress.ip_address(pool["start"])
+    end = ipaddress.ip_address(pool["end"])
+    while address <= end:
+        if str(address) not in used:
+            return str(address)
+        address += 1
+    return None
+
+
+def create_port(backend, network_id: str, *, project_id: str, device_id: str = "", device_owner: str = "",
+                fixed_ip: str | None = None, name: str = "") -> dict:
+    """A port on the network with one address per subnet (or the requested fixed IP on its subnet).
+
+    Raises ValueError("no free address") / ValueError("address in use") so callers can answer with
+    their own service's message.
+    """
+    store = backend.store
+    network = store.networks[network_id]
+    fixed_ips = []
+    for subnet_id in network["subnets"]:
+        subnet = store.subnets[subnet_id]
+        if fixed_ip is not None:
+            if ipaddress.ip_address(fixed_ip) not in ipaddress.ip_network(subnet["cidr"]):
+                continue
+            if fixed_ip in _used_addresses(backend, subnet_id) or fixed_ip == subnet["gateway_ip"]:
+                raise ValueError("address in use")
+            fixed_ips.append({"subnet_id": subnet_id, "ip_address": fixed_ip})
+            continue
+        address = _next_free(backend, subnet)
+        if address is None:
+            raise ValueError("no free address")
+        fixed_ips.append({"subnet_id": subnet_id, "ip_address": address})
+    if fixed_ip is not None and not fixed_ips:
+        raise ValueError("address not on network")
+    now = backend.clock.time()
+    port = {
+        "id": store.ids.uuid(),
+        "name": name,
+        "network_id": network_id,
+        "project_id": project_id,
+        "mac_address": _mac_address(backend),
+        "fixed_ips": fixed_ips,
+        "device_id": device_id,
+        "device_owner": device_owner,
+        "status": "ACTIVE" if device_id else "DOWN",
+        "admin_state_up": True,
+        "security_groups": [],
+        "binding:vnic_type": "normal",
+        "description": "",
+        "tags": [],
+        "created_at": now,
+        "updated_at": now,
+    }
+    store.ports[port["id"]] = port
+    return port
+
+
+def delete_ports_of(backend, device_id: str) -> None:
+    for port_id in [p["id"] for p in backend.store.ports.values() if p["device_id"] == device_id]:
+        del backend.store.ports[port_id]
