@@ -9,7 +9,7 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from fakenova import errors, microversion
-from fakenova.api import identity
+from fakenova.api import identity, interceptors
 from fakenova.api import compute
 from fakenova.backend import Backend
 from fakenova.config import Settings
@@ -66,12 +66,14 @@ def _optional_services() -> dict:
 
 def _start_request() -> None:
     g.request_id = f"req-{uuid.uuid4()}"
+    interceptors.begin()
     from flask import current_app
 
     module = current_app.extensions["fakenova.services"].get(_service_prefix())
     prepare = getattr(module, "prepare_request", None)
     if prepare is not None:
         prepare()
+    interceptors.apply_faults()
 
 
 def _service_prefix() -> str:
@@ -84,6 +86,7 @@ def _service() -> str:
 
 
 def _finish_response(response: Response) -> Response:
+    response = interceptors.finish(response)
     if _service() == "compute":
         request_id = g.get("request_id") or f"req-{uuid.uuid4()}"
         response.headers["X-OpenStack-Request-ID"] = request_id
@@ -103,7 +106,9 @@ def _finish_response(response: Response) -> Response:
 def render_error(code: int, message: str, *, title: str | None = None, extra_headers=None) -> Response:
     service = _service()
     title = title or _title(code)
-    if code == 401 or service == "identity":
+    if service == "_fake":
+        body = {"error": {"code": code, "message": message}}
+    elif code == 401 or service == "identity":
         body = errors.keystone_error(code, title, message)
     elif service == "networking":
         body = errors.neutron_error(title.replace(" ", ""), message)
@@ -112,8 +117,6 @@ def render_error(code: int, message: str, *, title: str | None = None, extra_hea
         response = Response(f"{code} {title}\n\n{message}\n", status=code, mimetype="text/plain")
         _add_headers(response, code, extra_headers)
         return response
-    elif service == "_fake":
-        body = {"error": {"code": code, "message": message}}
     else:
         body = errors.nova_fault(code, message)
     response = jsonify(body)
@@ -125,7 +128,7 @@ def render_error(code: int, message: str, *, title: str | None = None, extra_hea
 def _add_headers(response: Response, code: int, extra_headers) -> None:
     for name, value in (extra_headers or {}).items():
         response.headers[name] = value
-    if code == 401:
+    if code == 401 and _service() != "_fake":
         response.headers["WWW-Authenticate"] = f'Keystone uri="{request.host_url.rstrip("/")}/identity"'
 
 

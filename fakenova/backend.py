@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fakenova.clock import Clock
 from fakenova.config import Settings
+from fakenova.domain.faults import FaultRules
+from fakenova.domain.journal import Journal
 from fakenova.store import Store
 from fakenova.validation import SchemaRegistry, default_registry
 
@@ -15,12 +17,17 @@ class Backend:
         self.clock = clock or Clock()
         self.schemas = schemas or default_registry()
         self.store = Store(seed=self.settings.seed)
+        self.faults = FaultRules()
+        self.journal = Journal()
         self.reset()
 
     def reset(self) -> None:
-        """Back to the seeded state. The clock keeps its time: tokens and timestamps stay monotonic."""
+        """Back to the seeded state, with no fault rules and an empty journal. The clock keeps its
+        time: tokens and timestamps stay monotonic."""
         from fakenova.domain import seeding
 
         with self.store.lock:
             self.store.clear()
             seeding.seed_all(self)
+            self.faults.clear()
+            self.journal.clear()

@@ -1,13 +1,15 @@
-"""``fakenova`` command line: ``fakenova serve [--host H] [--port P] [--config FILE]``."""
+"""``fakenova`` command line: ``fakenova serve [--host H] [--port P] [--config FILE] [--state-file FILE]``."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from fakenova import __version__
 from fakenova.config import ConfigError, Settings
+from fakenova.domain import state
 
 log = logging.getLogger("fakenova")
 
@@ -30,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port to listen on (default 8774)")
     serve.add_argument("--config", metavar="FILE", help="YAML or TOML settings file")
     serve.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR (default INFO)")
+    serve.add_argument("--state-file", metavar="FILE",
+                       help="load the whole state from FILE on start (if it exists) and save it there "
+                       "on SIGTERM/SIGINT")
     return parser
 
 
@@ -47,13 +52,20 @@ def main(argv: list[str] | None = None) -> int:
         from fakenova.app import create_app
 
         app = create_app(settings)
+        if args.state_file:
+            state.load_file(app.extensions["fakenova"], args.state_file)
     except ConfigError as exc:
         print(f"fakenova: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except state.InvalidState as exc:
+        print(f"fakenova: bad state file: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from fakenova.server import serve_forever
 
     log.info("fakenova %s serving on http://%s:%s (identity at /identity)", __version__, settings.host, settings.port)
+    # SIGTERM (docker stop, kill) ends the server like Ctrl-C does, so the state file gets written.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         serve_forever(app, settings.host, settings.port)
     except OSError as exc:
@@ -61,4 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         pass
+    if args.state_file:
+        state.save_file(app.extensions["fakenova"], args.state_file)
+        log.info("state saved to %s", args.state_file)
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

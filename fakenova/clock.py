@@ -73,6 +73,16 @@ class Clock:
     def state(self) -> dict:
         return {"now": isoformat(self.now()), "frozen": self._frozen, "speed": self._speed}
 
+    def restore(self, when: float, *, frozen: bool, speed: float) -> None:
+        """Jump to ``when`` (backwards too): only for importing a saved state."""
+        if speed < 0:
+            raise ValueError("speed must be zero or more")
+        with self._lock:
+            self._anchor_wall = time.time()
+            self._anchor_fake = float(when)
+            self._frozen = bool(frozen)
+            self._speed = float(speed)
+
 
 def isoformat(when: dt.datetime) -> str:
     """ISO 8601 with microseconds and a Z, as the control plane reports time."""

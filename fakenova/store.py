@@ -23,6 +23,7 @@ COLLECTIONS = (
     "subnets",
     "ports",
     "floatingips",
+    "security_groups",
     "keypairs",
     "servers",
     "quotas",
@@ -52,6 +53,15 @@ class IdGenerator:
     def randbits(self, bits: int) -> int:
         return self._random.getrandbits(bits)
 
+    def export(self) -> list:
+        """The generator's position as JSON, so an imported state goes on with the same ids."""
+        version, internal, gauss = self._random.getstate()
+        return [version, list(internal), gauss]
+
+    def restore(self, exported) -> None:
+        version, internal, gauss = exported
+        self._random.setstate((version, tuple(internal), gauss))
+
 
 class Store:
     def __init__(self, seed: int = 0):
@@ -64,3 +74,7 @@ class Store:
             self.ids = IdGenerator(self.seed)
             for name in COLLECTIONS:
                 setattr(self, name, {})
+            # The server state machine's pending steps: a heapq list of
+            # [due_at, seq, server_id, transition_id, step] (see domain/lifecycle.py).
+            self.timeline = []
+            self.timeline_seq = 0

@@ -90,6 +90,20 @@ def _check_datetime(value) -> bool:
     return parse_iso8601(value) is not None
 
 
+@format_checker.checks("regex")
+def _check_regex(value) -> bool:
+    # Nova's regex filters (?name=...): the empty string is rejected too, it would match everything.
+    if not isinstance(value, str):
+        return True
+    if not value:
+        return False
+    try:
+        re.compile(value)
+    except re.error:
+        return False
+    return True
+
+
 @format_checker.checks("base64")
 def _check_base64(value) -> bool:
     if not isinstance(value, str):
@@ -99,6 +113,33 @@ def _check_base64(value) -> bool:
     except (binascii.Error, ValueError):
         return False
     return True
+
+
+def _number_from_str(instance):
+    """Nova reads "10" as 10 for minimum/maximum (nova/api/validation/validators.py)."""
+    try:
+        return int(instance)
+    except (ValueError, TypeError):
+        try:
+            return float(instance)
+        except (ValueError, TypeError):
+            return None
+
+
+def _numeric_strings_too(check):
+    def validate(validator, limit, instance, schema):
+        number = _number_from_str(instance)
+        if number is not None:
+            yield from check(validator, limit, number, schema)
+
+    return validate
+
+
+# Draft 4, except that minimum/maximum also apply to strings of digits, as in Nova.
+NovaValidator = jsonschema.validators.extend(jsonschema.Draft4Validator, {
+    "minimum": _numeric_strings_too(jsonschema.Draft4Validator.VALIDATORS["minimum"]),
+    "maximum": _numeric_strings_too(jsonschema.Draft4Validator.VALIDATORS["maximum"]),
+})
 
 
 def parse_iso8601(text: str) -> dt.datetime | None:
@@ -150,6 +191,10 @@ class SchemaRegistry:
     def keys(self):
         return self._index.keys()
 
+    def paths(self) -> list[Path]:
+        """Every schema file the registry knows, in a stable order."""
+        return [path for key in sorted(self._index) for _, path in self._index[key]]
+
     def path_for(self, service: str, resource: str, operation: str, version: APIVersion | str) -> Path | None:
         version = APIVersion.coerce(version)
         chosen = None
@@ -164,7 +209,7 @@ class SchemaRegistry:
             if found is None:
                 schema = json.loads(path.read_text())
                 jsonschema.Draft4Validator.check_schema(schema)
-                found = jsonschema.Draft4Validator(
+                found = NovaValidator(
                     schema, registry=self._registry, format_checker=format_checker
                 )
                 self._validators[path] = found

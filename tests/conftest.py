@@ -128,12 +128,18 @@ class LiveServer:
 
     def novaclient(self, user: str = "demo", version: str = "2.latest"):
         from keystoneauth1 import loading, session
+        from novaclient import api_versions
         from novaclient import client as nova_client
 
         auth = loading.get_plugin_loader("password").load_from_options(
             auth_url=self.auth_url, username=user, password=user, project_name=user,
             user_domain_name="Default", project_domain_name="Default")
-        return nova_client.Client(version, session=session.Session(auth=auth))
+        sess = session.Session(auth=auth)
+        if version.endswith(".latest"):
+            # What the nova CLI does for "2.latest": ask the server, settle on the highest both know.
+            probe = nova_client.Client("2.1", session=sess)
+            version = api_versions.discover_version(probe, api_versions.APIVersion(version))
+        return nova_client.Client(version, session=sess)
 
 
 @pytest.fixture(scope="session")

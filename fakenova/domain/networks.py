@@ -1,11 +1,21 @@
-"""Networks and subnets (the Neutron side), seeded like devstack's private and public networks."""
+"""Networks, subnets and ports (the Neutron side), seeded like devstack's private and public networks.
+
+Records hold Neutron's attributes (epoch seconds for times); ``fakenova.api.network`` renders them,
+adds ``tenant_id`` and hides the admin-only ones. Who may read what follows Neutron's default policies
+(neutron/conf/policies, checked against Neutron 2025.x).
+"""
 
 from __future__ import annotations
 
 import ipaddress
 
 from fakenova.config import ConfigError
+from fakenova.errors import BadRequest, Conflict, NotFound
 from fakenova.seeds import stable_uuid
+
+# Port owners Neutron itself creates; the one for floating IPs is never shown to projects.
+FLOATING_IP_OWNER = "network:floating_ip"
+DHCP_OWNER = "network:dhcp"
 
 
 def seed(backend) -> None:
@@ -39,6 +49,12 @@ def seed(backend) -> None:
                 "allocation_pools": [{"start": str(hosts[1]), "end": str(hosts[-1])}] if len(hosts) > 1 else [],
                 "ipv6_address_mode": "slaac" if cidr.version == 6 else None,
                 "ipv6_ra_mode": "slaac" if cidr.version == 6 else None,
+                "description": subnet.get("description", ""),
+                "service_types": [],
+                "subnetpool_id": None,
+                "segment_id": None,
+                "tags": [],
+                "revision_number": 0,
                 "created_at": created,
                 "updated_at": created,
             }
@@ -58,9 +74,22 @@ def seed(backend) -> None:
             "provider:network_type": "flat" if entry.get("external") else "geneve",
             "provider:physical_network": "public" if entry.get("external") else None,
             "provider:segmentation_id": None if entry.get("external") else 1,
+            "availability_zone_hints": [],
+            "ipv4_address_scope": None,
+            "ipv6_address_scope": None,
+            "is_default": False,
+            "l2_adjacency": True,
+            "port_security_enabled": True,
+            "qos_policy_id": None,
+            "tags": [],
+            # Neutron bumps the revision when a subnet is added to the network.
+            "revision_number": len(subnet_ids) + 1,
             "created_at": created,
             "updated_at": created,
         }
+    from fakenova.domain import security_groups
+
+    security_groups.seed(backend)
 
 
 def _host_range(cidr):
@@ -75,6 +104,54 @@ def visible(backend, network: dict, context) -> bool:
     """Neutron shows a project its own networks, shared ones and external ones; admins see all."""
     return (context.is_admin or network["shared"] or network["router:external"]
             or network["project_id"] == context.project_id)
+
+
+def get_network(backend, network_id: str, context) -> dict:
+    network = backend.store.networks.get(network_id)
+    if network is None or not visible(backend, network, context):
+        raise not_found("NetworkNotFound", f"Network {network_id} could not be found.")
+    return network
+
+
+def subnet_visible(backend, subnet: dict, context) -> bool:
+    """A subnet shows wherever its network does (shared, external, owned) or to its own project."""
+    network = backend.store.networks.get(subnet["network_id"])
+    return subnet["project_id"] == context.project_id or (network is not None and visible(backend, network, context))
+
+
+def get_subnet(backend, subnet_id: str, context) -> dict:
+    subnet = backend.store.subnets.get(subnet_id)
+    if subnet is None or not subnet_visible(backend, subnet, context):
+        raise not_found("SubnetNotFound", f"Subnet {subnet_id} could not be found.")
+    return subnet
+
+
+def port_visible(backend, port: dict, context) -> bool:
+    """Admins, the port's project, and the owner of the port's network (Neutron's get_port)."""
+    if context.is_admin or (port["project_id"] and port["project_id"] == context.project_id):
+        return True
+    network = backend.store.networks.get(port["network_id"])
+    return network is not None and network["project_id"] == context.project_id
+
+
+def get_port(backend, port_id: str, context) -> dict:
+    port = backend.store.ports.get(port_id)
+    if port is None or not port_visible(backend, port, context):
+        raise not_found("PortNotFound", f"Port {port_id} could not be found.")
+    return port
+
+
+def not_found(kind: str, message: str) -> NotFound:
+    """A 404 whose Neutron type names the resource (``NetworkNotFound``...), as Neutron's do."""
+    error = NotFound(message)
+    error.title = kind
+    return error
+
+
+def neutron_error(error_class, kind: str, message: str):
+    error = error_class(message)
+    error.title = kind
+    return error
 
 
 def _mac_address(backend) -> str:
@@ -139,10 +216,23 @@ def create_port(backend, network_id: str, *, project_id: str, device_id: str = "
         "device_owner": device_owner,
         "status": "ACTIVE" if device_id else "DOWN",
         "admin_state_up": True,
-        "security_groups": [],
+        "security_groups": _default_security_groups(backend, project_id, device_owner),
+        "port_security_enabled": True,
+        "allowed_address_pairs": [],
+        "extra_dhcp_opts": [],
         "binding:vnic_type": "normal",
+        "binding:host_id": "",
+        "binding:profile": {},
+        "binding:vif_details": {},
+        "binding:vif_type": "ovs" if device_id else "unbound",
+        "ip_allocation": "immediate",
+        "propagate_uplink_status": False,
+        "qos_policy_id": None,
+        "qos_network_policy_id": None,
+        "resource_request": None,
         "description": "",
         "tags": [],
+        "revision_number": 1,
         "created_at": now,
         "updated_at": now,
     }
@@ -150,6 +240,72 @@ def create_port(backend, network_id: str, *, project_id: str, device_id: str = "
     return port
 
 
+def _default_security_groups(backend, project_id: str, device_owner: str) -> list[str]:
+    # Neutron puts a project's ports in its default group; its own ports (router, DHCP, FIP) get none.
+    if not project_id or device_owner.startswith("network:"):
+        return []
+    from fakenova.domain import security_groups
+
+    return [security_groups.default_group(backend, project_id)["id"]]
+
+
+def create_requested_port(backend, context, request: dict) -> dict:
+    """POST /v2.0/ports: ``request`` holds network_id and optional name, device_id, device_owner,
+    description, admin_state_up and fixed_ips ([{ip_address}|{subnet_id}], one entry at most)."""
+    with backend.store.lock:
+        network = get_network(backend, request["network_id"], context)
+        fixed_ips = request.get("fixed_ips") or []
+        if len(fixed_ips) > 1:
+            raise neutron_error(BadRequest, "BadRequest",
+                                "Bad port request: this fake allocates at most one requested fixed IP.")
+        wanted = fixed_ips[0] if fixed_ips else {}
+        if wanted.get("subnet_id") and get_subnet(backend, wanted["subnet_id"], context)["network_id"] != network["id"]:
+            raise neutron_error(BadRequest, "InvalidInput",
+                                f"Invalid input for operation: Failed to create port on network {network['id']}, "
+                                f"because fixed_ips included invalid subnet {wanted['subnet_id']}.")
+        address = wanted.get("ip_address")
+        try:
+            port = create_port(backend, network["id"], project_id=request.get("project_id") or context.project_id,
+                               device_id=request.get("device_id", ""), device_owner=request.get("device_owner", ""),
+                               fixed_ip=address, name=request.get("name", ""))
+        except ValueError as exc:
+            raise allocation_error(str(exc), network["id"], address) from None
+        if wanted.get("subnet_id") and not address:
+            port["fixed_ips"] = [ip for ip in port["fixed_ips"] if ip["subnet_id"] == wanted["subnet_id"]]
+        port["description"] = request.get("description", "")
+        port["admin_state_up"] = request.get("admin_state_up", True)
+        return port
+
+
+def allocation_error(reason: str, network_id: str, address: str | None):
+    """Neutron's error for a ``create_port`` ValueError."""
+    if reason == "address in use":
+        return neutron_error(Conflict, "IpAddressInUse",
+                             f"Unable to complete operation for network {network_id}. "
+                             f"The IP address {address} is in use.")
+    if reason == "address not on network":
+        return neutron_error(BadRequest, "InvalidIpForNetwork",
+                             f"IP address {address} is not a valid IP for any of the subnets "
+                             "on the specified network.")
+    return neutron_error(Conflict, "IpAddressGenerationFailure",
+                         f"No more IP addresses available on network {network_id}.")
+
+
+def delete_port(backend, port_id: str, context) -> None:
+    with backend.store.lock:
+        get_port(backend, port_id, context)
+        _remove_port(backend, port_id)
+
+
+def _remove_port(backend, port_id: str) -> None:
+    # Neutron disassociates the floating IPs of a port that goes away.
+    from fakenova.domain import floating_ips
+
+    del backend.store.ports[port_id]
+    floating_ips.port_deleted(backend, port_id)
+
+
 def delete_ports_of(backend, device_id: str) -> None:
-    for port_id in [p["id"] for p in backend.store.ports.values() if p["device_id"] == device_id]:
-        del backend.store.ports[port_id]
+    with backend.store.lock:
+        for port_id in [p["id"] for p in backend.store.ports.values() if p["device_id"] == device_id]:
+            _remove_port(backend, port_id)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fakenova.config import ConfigError
 from fakenova import seeds
+from fakenova.config import ConfigError
+from fakenova.errors import BadRequest
 
 
 def seed(backend) -> None:
@@ -54,3 +55,82 @@ def check_servers(backend, project_id: str, *, instances: int, cores: int, ram: 
             f"but already used {', '.join(str(used[o]) for o in overs)} of "
             f"{', '.join(str(limits[o]) for o in overs)} {names}"
         )
+
+
+# --- the quota-sets and limits APIs (nova/quota.py, nova/api/openstack/compute/quota_sets.py) -----
+
+# Nova's quota resources under their API names, in the order Nova lists them (sorted).
+RESOURCES = (
+    "cores", "fixed_ips", "floating_ips", "injected_file_content_bytes", "injected_file_path_bytes",
+    "injected_files", "instances", "key_pairs", "metadata_items", "ram", "security_group_rules",
+    "security_groups", "server_group_members", "server_groups",
+)
+# The API says injected_file_path_bytes; the setting (and Nova's config option) says _length.
+_SETTING_NAMES = {"injected_file_path_bytes": "injected_file_path_length"}
+# nova-network leftovers: unlimited unless an admin sets them.
+_UNLIMITED_BY_DEFAULT = -1
+
+
+def _by_api_name(limits: dict) -> dict:
+    return {name: limits.get(_SETTING_NAMES.get(name, name), _UNLIMITED_BY_DEFAULT) for name in RESOURCES}
+
+
+def project_quota_set(backend, project_id: str) -> dict:
+    """Every quota resource -> the project's limit (-1 unlimited), by API name."""
+    return _by_api_name(limits_for(backend, project_id))
+
+
+def default_quota_set(backend) -> dict:
+    return _by_api_name(defaults(backend))
+
+
+def in_use(backend, project_id: str) -> dict:
+    """Usage as the quota-sets detail and the limits API report it.
+
+    Nova counts instances, cores, ram and server groups per project there; key pairs and server
+    group members are per-user resources it always reports as 0, and the rest are not countable.
+    """
+    counted = usage_for(backend, project_id)
+    used = dict.fromkeys(RESOURCES, 0)
+    for name in ("instances", "cores", "ram", "server_groups"):
+        used[name] = counted[name]
+    return used
+
+
+def update_project(backend, project_id: str, requested: dict, *, force: bool = False) -> None:
+    """Set limits from a PUT body's quota_set (API names, ints or digit strings; "force" excluded).
+
+    All values are checked first (below current usage -> 400 with Nova's text, unless ``force``),
+    then all are stored.
+    """
+    with backend.store.lock:
+        used = in_use(backend, project_id)
+        values = {}
+        for name, value in requested.items():
+            value = int(value)
+            if not force and _unlimited_as_inf(value) < used[name]:
+                raise BadRequest(f"Quota limit {value} for {name} must be greater than or equal to "
+                                 f"already used and reserved {used[name]}.")
+            values[_SETTING_NAMES.get(name, name)] = value
+        backend.store.quotas.setdefault(project_id, {}).update(values)
+
+
+def _unlimited_as_inf(value: int) -> float:
+    return float("inf") if value == -1 else value
+
+
+def reset_project(backend, project_id: str) -> None:
+    """DELETE /os-quota-sets/{id}: the project is back on the defaults."""
+    with backend.store.lock:
+        backend.store.quotas.pop(project_id, None)
+
+
+def verify_project(backend, context, project_id: str) -> None:
+    """Nova asks Keystone for the project with the caller's token: 400 when Keystone says 404.
+
+    Keystone answers a non-admin 403 for other projects, which Nova takes as "fine".
+    """
+    if not (context.is_admin or project_id == context.project_id):
+        return
+    if project_id not in backend.store.projects:
+        raise BadRequest(f"Project ID {project_id} is not a valid project.")

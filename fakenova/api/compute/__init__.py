@@ -1,6 +1,13 @@
 """Nova at /compute. Importing the handler modules registers their routes on the blueprint."""
 
 from fakenova.api.compute import versions  # noqa: F401
+from fakenova.api.compute import keypairs  # noqa: F401
+from fakenova.api.compute import flavors  # noqa: F401
+from fakenova.api.compute import flavor_extra_specs  # noqa: F401
+from fakenova.api.compute import availability_zones  # noqa: F401
+from fakenova.api.compute import limits  # noqa: F401
+from fakenova.api.compute import quota_sets  # noqa: F401
+from fakenova.api.compute import servers  # noqa: F401
 from fakenova.api.compute.blueprint import bp, prepare_request
 
 __all__ = ["bp", "prepare_request"]

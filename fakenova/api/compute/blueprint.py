@@ -12,6 +12,7 @@ from flask import Blueprint, g, request
 
 from fakenova import microversion
 from fakenova.api.common import authenticate, backend, base_url, json_body, query_lists
+from fakenova.domain import lifecycle
 from fakenova.microversion import APIVersion, VersionRange
 
 bp = Blueprint("compute", __name__, url_prefix="/compute")
@@ -31,6 +32,8 @@ def prepare_request() -> None:
     authenticate()
     if path.startswith(f"/compute{API_PREFIX}/"):
         g.microversion = microversion.negotiate(request.headers)
+        # Server state changes that fell due on the fake clock land before any handler reads.
+        lifecycle.settle(backend())
 
 
 def version() -> APIVersion:

@@ -1,0 +1,174 @@
+"""Glance v2 subset at /image: version discovery, list/show/delete images, the image schemas.
+
+Shapes follow glance/api/v2/images.py (ResponseSerializer): custom properties at the top level,
+times as ``YYYY-MM-DDTHH:MM:SSZ``, and ``self``/``file``/``schema``/``first``/``next`` as paths
+without the endpoint prefix, as Glance writes them (openstacksdk strips their ``/v2`` itself).
+Errors are Glance's plain-text pages (rendered by ``fakenova.app``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+
+from flask import Blueprint, Response, jsonify, request
+
+from fakenova.api.common import authenticate, backend, base_url, context
+from fakenova.domain import images
+from fakenova.errors import BadRequest
+
+bp = Blueprint("image", __name__, url_prefix="/image")
+
+VERSION_PATHS = ("/image", "/image/versions")
+# What Glance with an image cache and multiple stores (devstack's setup) advertises, newest first.
+_VERSIONS = [("2.18", "CURRENT")] + [(f"2.{minor}", "SUPPORTED") for minor in range(17, -1, -1)]
+DEFAULT_LIMIT = 25  # glance's limit_param_default
+MAX_LIMIT = 1000  # glance's api_limit_max
+MEMBER_STATUSES = ("pending", "accepted", "rejected", "all")
+
+
+def prepare_request() -> None:
+    """Glance serves its version list to anyone; everything else needs a token."""
+    if request.path.rstrip("/") not in VERSION_PATHS:
+        authenticate()
+
+
+def _versions_body() -> dict:
+    href = f"{base_url()}/image/v2/"
+    return {"versions": [{"id": f"v{number}", "status": status, "links": [{"rel": "self", "href": href}]}
+                         for number, status in _VERSIONS]}
+
+
+@bp.get("")
+@bp.get("/")
+def versions():
+    return jsonify(_versions_body()), 300
+
+
+@bp.get("/versions")
+def versions_explicit():
+    return jsonify(_versions_body())
+
+
+def _glance_time(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def image_view(image: dict) -> dict:
+    """An image as Glance renders it: custom properties first, then the core attributes."""
+    view = dict(image["properties"])
+    for key in ("name", "disk_format", "container_format", "visibility", "size", "virtual_size", "status",
+                "checksum", "protected", "min_ram", "min_disk", "owner", "os_hidden", "os_hash_algo",
+                "os_hash_value", "id"):
+        view[key] = image[key]
+    view["created_at"] = _glance_time(image["created_at"])
+    view["updated_at"] = _glance_time(image["updated_at"])
+    view["tags"] = list(image["tags"])
+    view["self"] = f"/v2/images/{image['id']}"
+    view["file"] = f"/v2/images/{image['id']}/file"
+    view["schema"] = "/v2/schemas/image"
+    return view
+
+
+@bp.get("/v2/images")
+def list_images():
+    params = request.args.to_dict(flat=False)
+    single = {key: values[-1] for key, values in params.items()}
+    limit = _limit(single.pop("limit", None))
+    marker = single.pop("marker", None)
+    member_status = single.pop("member_status", "accepted")
+    if member_status not in MEMBER_STATUSES:
+        raise BadRequest(f"Invalid status: {member_status}")
+    tags = [tag.strip() for tag in params.pop("tag", [])]
+    single.pop("tag", None)
+    sort = _sort(params, single)
+    filters = _filters(single)
+    page, full = images.search(backend(), context(), filters=filters, tags=tags, sort=sort,
+                               marker=marker, limit=limit)
+
+    # Glance echoes the query (minus marker) in "first" and adds the last id as marker in "next".
+    echoed = [(key, value) for key, values in params.items() if key != "marker" for value in values]
+    body = {"images": [image_view(image) for image in page], "first": "/v2/images", "schema": "/v2/schemas/images"}
+    if echoed:
+        body["first"] = "/v2/images?" + urllib.parse.urlencode(echoed)
+    if full:
+        body["next"] = "/v2/images?" + urllib.parse.urlencode(echoed + [("marker", page[-1]["id"])])
+    return jsonify(body)
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_LIMIT
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise BadRequest("limit param must be an integer") from None
+    if limit < 0:
+        raise BadRequest("limit param must be positive")
+    return min(limit, MAX_LIMIT)
+
+
+def _sort(params: dict, single: dict) -> list[tuple[str, str]]:
+    """Both of Glance's syntaxes: ``sort=name:asc,size`` or ``sort_key=name&sort_dir=asc``."""
+    keys = [key.strip() for key in params.get("sort_key", [])]
+    dirs = [direction.strip() for direction in params.get("sort_dir", [])]
+    for name in ("sort", "sort_key", "sort_dir"):
+        single.pop(name, None)
+    if "sort" in params:
+        if keys or dirs:
+            raise BadRequest("Old and new sorting syntax cannot be combined")
+        pairs = []
+        for item in params["sort"][-1].strip().split(","):
+            key, _, direction = item.partition(":")
+            pairs.append((_sort_key(key.strip()), _sort_dir(direction.strip() or "desc")))
+        return pairs
+    keys = [_sort_key(key) for key in keys]
+    dirs = [_sort_dir(direction) for direction in dirs]
+    if len(dirs) > 1 and len(dirs) != len(keys):
+        raise BadRequest("Number of sort dirs does not match the number of sort keys")
+    keys = keys or ["created_at"]
+    if len(dirs) <= 1:
+        dirs = (dirs or ["desc"]) * len(keys)
+    return list(zip(keys, dirs))
+
+
+def _sort_key(key: str) -> str:
+    if key not in images.SORT_KEYS:
+        raise BadRequest(f"Invalid sort key: {key}. It must be one of the following: {', '.join(images.SORT_KEYS)}.")
+    return key
+
+
+def _sort_dir(direction: str) -> str:
+    if direction not in ("asc", "desc"):
+        raise BadRequest(f"Invalid sort direction: {direction}")
+    return direction
+
+
+def _filters(single: dict) -> dict:
+    filters = dict(single)
+    visibility = filters.get("visibility")
+    if visibility is not None and visibility not in images.VISIBILITIES + ("all",):
+        raise BadRequest(f"Invalid visibility value: {visibility}")
+    if "changes-since" in filters:
+        raise BadRequest('The "changes-since" filter is no longer available on v2.')
+    hidden = filters.pop("os_hidden", "false").lower()
+    if hidden not in ("true", "false"):
+        raise BadRequest(f"Invalid value '{hidden}' for 'os_hidden' filter. Valid values are 'true' or 'false'.")
+    filters["os_hidden"] = hidden == "true"
+    if "protected" in filters:
+        if filters["protected"] not in ("true", "false"):
+            raise BadRequest(f"Invalid value '{filters['protected']}' for 'protected' filter. "
+                             "Valid values are 'true' or 'false'.")
+        filters["protected"] = filters["protected"] == "true"
+    return filters
+
+
+@bp.get("/v2/images/<image_id>")
+def show_image(image_id):
+    return jsonify(image_view(images.get(backend(), image_id, context())))
+
+
+@bp.delete("/v2/images/<image_id>")
+def delete_image(image_id):
+    images.delete(backend(), image_id, context())
+    return Response(status=204)

@@ -1,0 +1,35 @@
+"""Availability zones as a one-node devstack shows them: the compute host in zone "nova", the
+control services in the "internal" zone, which only the admin detail view lists.
+"""
+
+from __future__ import annotations
+
+from fakenova.domain.lifecycle import COMPUTE_HOST
+
+DEFAULT_ZONE = "nova"
+INTERNAL_ZONE = "internal"  # Nova's [DEFAULT]internal_service_availability_zone
+
+# (binary, host, zone) for every service the fake pretends to run; all up and enabled.
+SERVICES = (
+    ("nova-conductor", COMPUTE_HOST, INTERNAL_ZONE),
+    ("nova-scheduler", COMPUTE_HOST, INTERNAL_ZONE),
+    ("nova-compute", COMPUTE_HOST, DEFAULT_ZONE),
+)
+
+
+def zone_names() -> list[str]:
+    """The zones users may pick from (the internal one is hidden), all available."""
+    return sorted({zone for _, _, zone in SERVICES} - {INTERNAL_ZONE})
+
+
+def zone_hosts(backend) -> list[tuple[str, dict]]:
+    """Every zone with {host: {binary: {available, active, updated_at}}}, sorted by zone name.
+
+    ``updated_at`` is the last service heartbeat; the fake's services report "now".
+    """
+    heartbeat = backend.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
+    zones: dict[str, dict] = {}
+    for binary, host, zone in SERVICES:
+        zones.setdefault(zone, {}).setdefault(host, {})[binary] = {
+            "available": True, "active": True, "updated_at": heartbeat}
+    return sorted(zones.items())

@@ -1,0 +1,63 @@
+"""The journal: the last requests fakenova answered, for tests to assert on what their code sent.
+
+Bounded (oldest entries fall off), never holds a password: any string under a key that names a
+password or secret is replaced by ``***`` (the Keystone auth body keeps its shape).
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import threading
+
+from fakenova.domain.patterns import compile_path
+
+MAX_ENTRIES = 10_000
+REDACTED = "***"
+_SECRET_WORDS = ("pass", "secret")  # password, adminPass, new_password, original_password, secret...
+
+
+def redact(value):
+    """A copy of a parsed JSON body with secret strings replaced."""
+    if isinstance(value, dict):
+        return {key: (REDACTED if isinstance(item, str) and _is_secret(key) else redact(item))
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    return value
+
+
+def _is_secret(key) -> bool:
+    lowered = str(key).lower()
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
+class Journal:
+    def __init__(self, max_entries: int = MAX_ENTRIES):
+        self._lock = threading.Lock()
+        self._entries: collections.deque = collections.deque(maxlen=max_entries)
+
+    def record(self, entry: dict) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def entries(self, *, method: str | None = None, path: str | None = None, status: int | None = None,
+                project_ids: set | None = None) -> list[dict]:
+        """Entries oldest first, filtered; ``project_ids`` is the set an entry's project must be in."""
+        path_matches = compile_path(path) if path else None
+        with self._lock:
+            snapshot = list(self._entries)
+        return [
+            copy.deepcopy(entry) for entry in snapshot
+            if (method is None or entry["method"] == method.upper())
+            and (path_matches is None or path_matches(entry["path"]))
+            and (status is None or entry["status"] == status)
+            and (project_ids is None or entry["project_id"] in project_ids)
+        ]
+
+    def __len__(self) -> int:
+        return len(self._entries)

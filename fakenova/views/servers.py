@@ -1,0 +1,263 @@
+"""Server records -> Nova's JSON bodies (nova/api/openstack/compute/views/servers.py).
+
+``show`` builds the full representation; which groups of fields it includes is said by a ``Shown``
+(GET and list detail show everything; PUT below 2.75 shows less). Fields that appear at a microversion
+are declared once in ``SINCE`` and tested with ``env.version in SINCE[...]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from fakenova.domain import lifecycle, policy, servers as server_domain
+from fakenova.microversion import APIVersion, between
+
+SINCE = {
+    "admin_extras": between("2.3"),          # more OS-EXT-SRV-ATTR:*, volumes delete_on_termination
+    "locked": between("2.9"),
+    "host_status": between("2.16"),
+    "description": between("2.19"),
+    "tags": between("2.26"),
+    "embedded_flavor": between("2.47"),
+    "trusted_certs": between("2.63"),
+    "server_groups": between("2.71"),
+    "locked_reason": between("2.73"),
+    "full_update": between("2.75"),
+    "hostname_for_all": between("2.90"),
+    "pinned_az": between("2.96"),
+    "image_properties": between("2.98"),
+    "scheduler_hints": between("2.100"),
+}
+
+PROGRESS_STATUSES = ("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING")
+FAULT_STATUSES = ("ERROR", "DELETED")
+
+
+@dataclass(frozen=True)
+class Env:
+    """Everything a view needs besides the record: who asks, at which version, where, and when."""
+
+    backend: object
+    context: object
+    version: APIVersion
+    base: str          # e.g. "http://host:port/compute"
+    now: float
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Groups of fields a response includes (the keyword flags of Nova's ViewBuilder.show)."""
+
+    extended_addresses: bool = True
+    availability_zone: bool = True
+    config_drive: bool = True
+    key_name: bool = True
+    usage: bool = True
+    security_groups: bool = True
+    extended_status: bool = True
+    volumes: bool = True
+    extended_attributes: bool | None = None   # None: as policy says
+    host_status: bool | None = None           # None: as policy says
+    server_groups: bool = False
+
+
+FULL = Shown()
+# PUT below 2.75 (and rebuild) answer with the basic fields only.
+BASIC = Shown(False, False, False, False, False, False, False, False, False, False)
+
+
+def links(env: Env, collection: str, item_id: str) -> list[dict]:
+    return [{"rel": "self", "href": f"{env.base}/v2.1/{collection}/{item_id}"},
+            {"rel": "bookmark", "href": f"{env.base}/{collection}/{item_id}"}]
+
+
+def _bookmark(env: Env, collection: str, item_id: str) -> list[dict]:
+    return [{"rel": "bookmark", "href": f"{env.base}/{collection}/{item_id}"}]
+
+
+def isotime(value: float | None) -> str | None:
+    """Nova's utils.isotime: second precision with a Z (created, updated, fault.created)."""
+    if value is None:
+        return None
+    return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def db_time(value: float | None) -> str | None:
+    """A DB datetime as Nova's JSON serialiser writes it: naive, with microseconds."""
+    if value is None:
+        return None
+    return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+# --- bodies --------------------------------------------------------------------------------------
+
+def created(env: Env, server: dict, request: dict, admin_pass: str | None) -> dict:
+    body = {"id": server["id"], "links": links(env, "servers", server["id"]),
+            "OS-DCF:diskConfig": "AUTO" if server["auto_disk_config"] else "MANUAL",
+            "security_groups": request.get("security_groups", [{"name": "default"}])}
+    if admin_pass is not None:
+        body["adminPass"] = admin_pass
+    return {"server": body}
+
+
+def index_item(env: Env, server: dict) -> dict:
+    return {"id": server["id"], "name": server["name"], "links": links(env, "servers", server["id"])}
+
+
+def collection(env: Env, items: list[dict], records: list[dict], limit: int, path: str, params: dict) -> dict:
+    """{"servers": [...]} plus servers_links when the page is full (Nova's _get_collection_links)."""
+    body = {"servers": items}
+    if records and len(records) == limit:
+        query = {key: values[-1] for key, values in sorted(params.items())}
+        query["marker"] = records[-1]["id"]
+        body["servers_links"] = [{"rel": "next", "href": f"{env.base}/v2.1/{path}?{urlencode(query)}"}]
+    return body
+
+
+def show(env: Env, server: dict, shown: Shown = FULL) -> dict:
+    version, context = env.version, env.context
+    status = lifecycle.status(server)
+    body = {
+        "accessIPv4": server.get("access_ip_v4") or "",
+        "accessIPv6": server.get("access_ip_v6") or "",
+        "addresses": _addresses(env, server, shown.extended_addresses),
+        "created": isotime(server["created_at"]),
+        "flavor": _flavor(env, server),
+        "hostId": server_domain.host_id(server),
+        "id": server["id"],
+        "image": _image(env, server),
+        "links": links(env, "servers", server["id"]),
+        "metadata": dict(server["metadata"]),
+        "name": server["name"],
+        "status": status,
+        "tenant_id": server["project_id"] or "",
+        "user_id": server["user_id"] or "",
+        "updated": isotime(server["updated_at"]),
+        "OS-DCF:diskConfig": "AUTO" if server["auto_disk_config"] else "MANUAL",
+    }
+    if status in FAULT_STATUSES and server.get("fault"):
+        body["fault"] = _fault(server["fault"], context)
+    if status in PROGRESS_STATUSES:
+        body["progress"] = lifecycle.progress(server, env.now)
+    if shown.availability_zone:
+        body["OS-EXT-AZ:availability_zone"] = _availability_zone(server)
+    if shown.config_drive:
+        body["config_drive"] = server["config_drive"]
+    if shown.key_name:
+        body["key_name"] = server["key_name"]
+    if shown.usage:
+        body["OS-SRV-USG:launched_at"] = db_time(server["launched_at"])
+        body["OS-SRV-USG:terminated_at"] = db_time(server["terminated_at"])
+    if shown.security_groups and server.get("ports"):
+        # Nova reads them from the server's Neutron ports: no ports, no key.
+        body["security_groups"] = [{"name": name} for name in server["security_groups"]]
+    extended = shown.extended_attributes
+    if extended is None:
+        extended = policy.allowed(context, "os_compute_api:os-extended-server-attributes", server["project_id"])
+    if extended:
+        body["OS-EXT-SRV-ATTR:host"] = server["host"]
+        body["OS-EXT-SRV-ATTR:instance_name"] = "instance-%08x" % server["internal_id"]
+        body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = server["node"]
+        if version in SINCE["admin_extras"]:
+            for field in ("hostname", "kernel_id", "launch_index", "ramdisk_id", "reservation_id",
+                          "root_device_name", "user_data"):
+                body[f"OS-EXT-SRV-ATTR:{field}"] = server[field]
+    if shown.extended_status:
+        body["OS-EXT-STS:task_state"] = server["task_state"]
+        body["OS-EXT-STS:vm_state"] = server["vm_state"]
+        body["OS-EXT-STS:power_state"] = server["power_state"]
+    if shown.volumes:
+        body["os-extended-volumes:volumes_attached"] = [_volume(env, v) for v in server["volumes_attached"]]
+    if version in SINCE["locked"]:
+        body["locked"] = bool(server["locked_by"])
+    if version in SINCE["host_status"]:
+        show_host_status = shown.host_status
+        if show_host_status is None:
+            show_host_status = policy.allowed(context, "os_compute_api:servers:show:host_status",
+                                              server["project_id"])
+        if show_host_status:
+            body["host_status"] = "UP" if server["host"] else ""
+    if version in SINCE["description"]:
+        body["description"] = server["description"]
+    if version in SINCE["tags"]:
+        body["tags"] = list(server["tags"])
+    if version in SINCE["trusted_certs"]:
+        body["trusted_image_certificates"] = server["trusted_certs"] or None
+    if shown.server_groups and version in SINCE["server_groups"]:
+        body["server_groups"] = list(server["server_groups"])
+    if version in SINCE["locked_reason"]:
+        body["locked_reason"] = server["locked_reason"]
+    if version in SINCE["hostname_for_all"] and not extended:
+        body["OS-EXT-SRV-ATTR:hostname"] = server["hostname"]
+    if shown.availability_zone and version in SINCE["pinned_az"]:
+        body["pinned_availability_zone"] = server["pinned_availability_zone"]
+    if version in SINCE["scheduler_hints"]:
+        body["scheduler_hints"] = dict(server["scheduler_hints"])
+    return body
+
+
+def _availability_zone(server: dict) -> str:
+    if server.get("host"):
+        return server.get("availability_zone") or lifecycle.DEFAULT_AZ
+    return server.get("availability_zone") or ""
+
+
+def _addresses(env: Env, server: dict, extended: bool) -> dict:
+    if server["vm_state"] == lifecycle.BUILDING:
+        return {}
+    result = {}
+    for network, items in server_domain.addresses(env.backend, server).items():
+        entries = []
+        for item in items:
+            entry = {"version": item["version"], "addr": item["addr"]}
+            if extended:
+                entry["OS-EXT-IPS:type"] = item["type"]
+                entry["OS-EXT-IPS-MAC:mac_addr"] = item["mac"]
+            entries.append(entry)
+        result[network] = entries
+    return result
+
+
+def _flavor(env: Env, server: dict) -> dict:
+    flavor = server["flavor"]
+    if env.version in SINCE["embedded_flavor"]:
+        body = {"vcpus": flavor["vcpus"], "ram": flavor["ram"], "disk": flavor["disk"],
+                "ephemeral": flavor.get("ephemeral") or 0, "swap": flavor.get("swap") or 0,
+                "original_name": flavor["name"]}
+        if policy.allowed(env.context, "os_compute_api:servers:show:flavor-extra-specs", server["project_id"]):
+            body["extra_specs"] = dict(flavor.get("extra_specs") or {})
+        return body
+    return {"id": str(flavor["id"]), "links": _bookmark(env, "flavors", str(flavor["id"]))}
+
+
+def _image(env: Env, server: dict):
+    if not server["image_ref"]:
+        return ""
+    image = {"id": server["image_ref"], "links": _bookmark(env, "images", server["image_ref"])}
+    if env.version in SINCE["image_properties"]:
+        image["properties"] = {key: str(value) for key, value in server["image_properties"].items()
+                               if value is not None}
+    return image
+
+
+def _volume(env: Env, volume: dict) -> dict:
+    body = {"id": volume["id"]}
+    if env.version in SINCE["admin_extras"]:
+        body["delete_on_termination"] = bool(volume.get("delete_on_termination"))
+    return body
+
+
+def _fault(fault: dict, context) -> dict:
+    body = {"code": fault["code"], "created": isotime(fault["created"]), "message": fault["message"]}
+    if fault.get("details") and (context.is_admin or fault["code"] != 500):
+        body["details"] = fault["details"]
+    return body
+
+
+def updated(env: Env, server: dict) -> dict:
+    """PUT /servers/{id}: the basic fields below 2.75, the full show from 2.75 on."""
+    if env.version in SINCE["full_update"]:
+        return {"server": show(env, server, replace(FULL, server_groups=True))}
+    return {"server": show(env, server, replace(BASIC, server_groups=True))}
