@@ -136,3 +136,35 @@ def test_auth_projects(api):
     response = api.get("/identity/v3/auth/projects", user="admin")
     assert response.status_code == 200
     assert [p["name"] for p in response.get_json()["projects"]] == ["admin"]
+
+
+def test_admin_lists_projects_by_name(api):
+    response = api.get("/identity/v3/projects?name=demo", user="admin")
+    assert response.status_code == 200
+    assert [p["name"] for p in response.get_json()["projects"]] == ["demo"]
+
+
+def test_member_cannot_list_projects(api):
+    response = api.get("/identity/v3/projects", user="demo")
+    assert response.status_code == 403
+    assert response.get_json() == {"error": {"code": 403, "title": "Forbidden", "message":
+        "You are not authorized to perform the requested action: identity:list_projects."}}
+
+
+def test_show_project_own_or_admin(api, backend):
+    demo = next(p["id"] for p in backend.store.projects.values() if p["name"] == "demo")
+    alt = next(p["id"] for p in backend.store.projects.values() if p["name"] == "alt_demo")
+    assert api.get(f"/identity/v3/projects/{demo}").get_json()["project"]["name"] == "demo"
+    assert api.get(f"/identity/v3/projects/{alt}").status_code == 403
+    assert api.get(f"/identity/v3/projects/{alt}", user="admin").status_code == 200
+    missing = api.get("/identity/v3/projects/nope", user="admin")
+    assert missing.status_code == 404
+    assert missing.get_json()["error"]["message"] == "Could not find project: nope."
+
+
+def test_cli_admin_sets_a_quota_by_project_name(live):
+    live.openstack("quota", "set", "--instances", "7", "demo", user="admin")
+    shown = live.openstack("quota", "show", "--compute", "demo", "-f", "json", user="admin")
+    instances = shown["instances"] if isinstance(shown, dict) else next(
+        row["Limit"] for row in shown if row["Resource"] == "instances")
+    assert int(instances) == 7

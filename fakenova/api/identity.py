@@ -138,28 +138,60 @@ def revoke_token():
     return Response(status=204)
 
 
+def _project_view(project: dict) -> dict:
+    return {
+        "id": project["id"],
+        "name": project["name"],
+        "domain_id": project["domain_id"],
+        "description": project["description"],
+        "enabled": project["enabled"],
+        "parent_id": project["domain_id"],
+        "is_domain": False,
+        "tags": [],
+        "options": {},
+        "links": {"self": f"{base_url()}/identity/v3/projects/{project['id']}"},
+    }
+
+
+def _project_list(projects, path: str):
+    return jsonify({
+        "projects": [_project_view(project) for project in projects],
+        "links": {"self": f"{base_url()}/identity/v3/{path}", "previous": None, "next": None},
+    })
+
+
 @bp.get("/v3/auth/projects")
 def auth_projects():
     context = authenticate()
-    projects = [
-        {
-            "id": project["id"],
-            "name": project["name"],
-            "domain_id": project["domain_id"],
-            "description": project["description"],
-            "enabled": project["enabled"],
-            "parent_id": project["domain_id"],
-            "is_domain": False,
-            "tags": [],
-            "options": {},
-            "links": {"self": f"{base_url()}/identity/v3/projects/{project['id']}"},
-        }
-        for project in identity.projects_for_user(backend(), context.user_id)
-    ]
-    return jsonify({
-        "projects": projects,
-        "links": {"self": f"{base_url()}/identity/v3/auth/projects", "previous": None, "next": None},
-    })
+    return _project_list(identity.projects_for_user(backend(), context.user_id), "auth/projects")
+
+
+@bp.get("/v3/projects")
+def list_projects():
+    """Admin only, as Keystone's identity:list_projects; `openstack quota set PROJECT` looks here."""
+    context = authenticate()
+    identity.require_admin(context, "identity:list_projects")
+    projects = identity.search_projects(backend(), name=request.args.get("name"),
+                                        domain_id=request.args.get("domain_id"))
+    return _project_list(projects, "projects")
+
+
+@bp.get("/v3/projects/<project_id>")
+def show_project(project_id: str):
+    context = authenticate()
+    project = identity.get_project(backend(), project_id)
+    if project["id"] != context.project_id:
+        identity.require_admin(context, "identity:get_project")
+    return jsonify({"project": _project_view(project)})
+
+
+@bp.get("/v3/users/<user_id>/projects")
+def user_projects(user_id: str):
+    context = authenticate()
+    if user_id != context.user_id:
+        identity.require_admin(context, "identity:list_user_projects")
+    identity.get_user(backend(), user_id)
+    return _project_list(identity.projects_for_user(backend(), user_id), f"users/{user_id}/projects")
 
 
 @bp.get("/v3/auth/catalog")

@@ -7,7 +7,7 @@ import secrets
 
 from fakenova.config import ConfigError
 from fakenova.domain.context import RequestContext
-from fakenova.errors import BadRequest, NotFound, Unauthorized
+from fakenova.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from fakenova.seeds import stable_hex
 
 AUTH_REQUIRED = "The request you have made requires authentication."
@@ -209,3 +209,27 @@ def context_for(backend, token_id) -> RequestContext:
 def projects_for_user(backend, user_id: str) -> list[dict]:
     user = backend.store.users[user_id]
     return [backend.store.projects[pid] for pid in user["assignments"] if pid in backend.store.projects]
+
+
+def require_admin(context: RequestContext, rule: str) -> None:
+    if not context.is_admin:
+        raise Forbidden(f"You are not authorized to perform the requested action: {rule}.")
+
+
+def get_project(backend, project_id: str) -> dict:
+    project = backend.store.projects.get(project_id)
+    if project is None:
+        raise NotFound(f"Could not find project: {project_id}.")
+    return project
+
+
+def get_user(backend, user_id: str) -> dict:
+    user = backend.store.users.get(user_id)
+    if user is None:
+        raise NotFound(f"Could not find user: {user_id}.")
+    return user
+
+
+def search_projects(backend, *, name: str | None = None, domain_id: str | None = None) -> list[dict]:
+    return [project for project in backend.store.projects.values()
+            if (name is None or project["name"] == name) and (domain_id is None or project["domain_id"] == domain_id)]

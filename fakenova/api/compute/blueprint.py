@@ -56,9 +56,13 @@ def route(rule: str, methods=("GET",), versions: VersionRange | None = None, **o
     return decorator
 
 
-def body(resource: str, operation: str, *, required: bool = True):
-    """Parse the JSON body and validate it with schemas/compute/<resource>/<operation>/."""
-    data = json_body(required=required)
+def body(resource: str, operation: str):
+    """Parse the JSON body and validate it with schemas/compute/<resource>/<operation>/.
+
+    An empty body is validated as None, as Nova does for POST and PUT, so the client hears the
+    schema's own complaint ("None is not of type 'object'").
+    """
+    data = json_body(required=False)
     backend().schemas.validate_body(data, "compute", resource, operation, version())
     return data
 
