@@ -13,6 +13,7 @@ from fakenova.api import identity, interceptors
 from fakenova.api import compute
 from fakenova.backend import Backend
 from fakenova.config import Settings
+from fakenova.routing import LazyBuilderRule
 
 log = logging.getLogger("fakenova")
 
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     """The fakenova WSGI app with seeded defaults; the CLI, the fixture and the image build on it."""
     backend = backend or Backend(settings)
     app = Flask("fakenova")
+    app.url_rule_class = LazyBuilderRule  # before any route is added
     app.extensions["fakenova"] = backend
     app.config["MAX_CONTENT_LENGTH"] = backend.settings.max_body_size
     app.json.sort_keys = False
@@ -98,7 +100,8 @@ def _finish_response(response: Response) -> Response:
     elif _service() == "networking":
         response.headers["X-OpenStack-Request-ID"] = g.get("request_id", "")
     # No-body answers are empty, not "{}" or "null": clients choke on both.
-    if response.status_code in (202, 204) and response.mimetype == "application/json" and not response.get_data():
+    # ("", 202) from a handler is typed text/html by Flask: strip whatever type an empty answer got.
+    if response.status_code in (202, 204) and not response.get_data():
         response.headers.pop("Content-Type", None)
     return response
 

@@ -19,15 +19,31 @@ class Backend:
         self.store = Store(seed=self.settings.seed)
         self.faults = FaultRules()
         self.journal = Journal()
+        self._snapshot_key = None   # the settings the snapshot was seeded from
+        self._snapshot = None
         self.reset()
 
     def reset(self) -> None:
         """Back to the seeded state, with no fault rules and an empty journal. The clock keeps its
         time: tokens and timestamps stay monotonic."""
-        from fakenova.domain import seeding
-
         with self.store.lock:
-            self.store.clear()
-            seeding.seed_all(self)
+            snapshot = self._seeded_snapshot()
+            if snapshot is not None:
+                snapshot.restore(self.store, self.clock.time())
+            else:
+                from fakenova.domain import seeding
+
+                self.store.clear()
+                seeding.seed_all(self)
             self.faults.clear()
             self.journal.clear()
+
+    def _seeded_snapshot(self):
+        """The seeded state for the current settings (captured again when they change), or None."""
+        from fakenova import seed_snapshot
+
+        key = repr(self.settings)
+        if key != self._snapshot_key:
+            self._snapshot = seed_snapshot.capture(self)
+            self._snapshot_key = key
+        return self._snapshot

@@ -20,6 +20,10 @@ class ConfigError(Exception):
     pass
 
 
+# Numeric settings where -1 means "never", as in Nova's own options.
+MAY_BE_MINUS_ONE = ("shelved_offload_time",)
+
+
 @dataclasses.dataclass
 class Settings:
     host: str = "127.0.0.1"
@@ -31,6 +35,8 @@ class Settings:
     control_token: str | None = None
     max_body_size: int = 114688  # oslo.middleware's default max_request_body_size
     reclaim_instance_interval: int = 0
+    # Seconds a shelved server waits before it is offloaded: 0 = at once, -1 = never (Nova's option).
+    shelved_offload_time: int = 0
     # Per-action transition durations in seconds; missing actions use lifecycle defaults.
     durations: dict = dataclasses.field(default_factory=dict)
     domains: list = dataclasses.field(default_factory=lambda: copy.deepcopy(seeds.DOMAINS))
@@ -40,6 +46,8 @@ class Settings:
     images: list = dataclasses.field(default_factory=lambda: copy.deepcopy(seeds.IMAGES))
     networks: list = dataclasses.field(default_factory=lambda: copy.deepcopy(seeds.NETWORKS))
     quotas: dict = dataclasses.field(default_factory=lambda: dict(seeds.QUOTAS))
+    # Policy overrides: rule name -> admin|manager|member|reader|anyone|nobody|owner or a list of roles.
+    policy: dict = dataclasses.field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, environ: dict | None = None, **overrides) -> "Settings":
@@ -118,7 +126,7 @@ def _coerce(name: str, value: Any, current: Any, field, source: str) -> Any:
             raise ConfigError(f"{source}: '{name}' must be a number, not {value!r}") from None
         if name == "port" and not 0 <= number <= 65535:
             raise ConfigError(f"{source}: 'port' must be between 0 and 65535, not {value!r}")
-        if number < 0:
+        if number < 0 and not (name in MAY_BE_MINUS_ONE and number == -1):
             raise ConfigError(f"{source}: '{name}' must not be negative")
         return number
     if expected is str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import microversion_parse
 
@@ -70,14 +70,20 @@ class VersionRange:
 
     min: APIVersion | None = None
     max: APIVersion | None = None
+    # The bounds as plain tuples: views test a dozen ranges per server, on every list page.
+    _low: tuple = field(init=False, repr=False, compare=False, default=(0, 0))
+    _high: tuple = field(init=False, repr=False, compare=False, default=(1 << 31, 0))
+
+    def __post_init__(self):
+        if self.min is not None:
+            object.__setattr__(self, "_low", (self.min.major, self.min.minor))
+        if self.max is not None:
+            object.__setattr__(self, "_high", (self.max.major, self.max.minor))
 
     def __contains__(self, version: APIVersion | str) -> bool:
-        version = APIVersion.coerce(version)
-        if self.min is not None and version < self.min:
-            return False
-        if self.max is not None and version > self.max:
-            return False
-        return True
+        if version.__class__ is not APIVersion:
+            version = APIVersion.coerce(version)
+        return self._low <= (version.major, version.minor) <= self._high
 
 
 def between(min_version: str | None = None, max_version: str | None = None) -> VersionRange:

@@ -31,6 +31,10 @@ USERS = [
     {"name": "admin", "password": "admin", "domain": "default", "project": "admin", "roles": ["admin", "member", "reader"]},
     {"name": "demo", "password": "demo", "domain": "default", "project": "demo", "roles": ["member", "reader"]},
     {"name": "alt_demo", "password": "alt_demo", "domain": "default", "project": "alt_demo", "roles": ["member", "reader"]},
+    # Nova's secure-RBAC personas inside project demo: read-only, and member plus manager.
+    {"name": "reader", "password": "reader", "domain": "default", "project": "demo", "roles": ["reader"]},
+    {"name": "manager", "password": "manager", "domain": "default", "project": "demo",
+     "roles": ["manager", "member", "reader"]},
 ]
 
 # devstack's flavors (lib/nova and lib/tempest): ids 1-5 plus m1.nano (42) and m1.micro (84).

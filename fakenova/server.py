@@ -27,7 +27,9 @@ class RunningServer:
 
     def stop(self) -> None:
         self._server.close()
-        self._thread.join(timeout=5)
+        # Open keep-alive connections keep waitress's loop running until their clients let go; the
+        # thread is a daemon, so give it a moment and move on rather than wait for them.
+        self._thread.join(timeout=1)
 
 
 def serve_forever(app, host: str, port: int, threads: int = 8) -> None:

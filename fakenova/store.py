@@ -26,6 +26,9 @@ COLLECTIONS = (
     "security_groups",
     "keypairs",
     "servers",
+    "server_groups",
+    "instance_actions",
+    "migrations",
     "quotas",
 )
 

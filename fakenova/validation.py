@@ -4,6 +4,9 @@ A schema lives at ``schemas/<service>/<resource>/<operation>/<first-version>.jso
 that microversion up to the next file's. Shared types live in ``schemas/types.json`` and are reached
 with ``{"$ref": "types.json#/definitions/name"}``. Each file is compiled once, at first use.
 Failures become Nova's 400 texts ("Invalid input for field/attribute ...").
+
+jsonschema is imported at the first validation, not with this module: it is a good part of the
+app's start-up time, and many fakes (a test that only lists flavors) never validate a body.
 """
 
 from __future__ import annotations
@@ -20,10 +23,6 @@ import uuid
 from importlib import resources
 from pathlib import Path
 
-import jsonschema
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
-
 from fakenova.errors import BadRequest
 from fakenova.microversion import APIVersion
 
@@ -37,10 +36,6 @@ _NAME_MESSAGE = (
     "Can not start or end with whitespace."
 )
 
-format_checker = jsonschema.FormatChecker(formats=())
-
-
-@format_checker.checks("name", raises=InvalidName)
 def _check_name(value) -> bool:
     if not isinstance(value, str):
         return True
@@ -49,7 +44,6 @@ def _check_name(value) -> bool:
     return True
 
 
-@format_checker.checks("uuid")
 def _check_uuid(value) -> bool:
     if not isinstance(value, str):
         return True
@@ -61,7 +55,6 @@ def _check_uuid(value) -> bool:
     return bool(re.fullmatch(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}", value))
 
 
-@format_checker.checks("ipv4")
 def _check_ipv4(value) -> bool:
     if not isinstance(value, str):
         return True
@@ -72,7 +65,6 @@ def _check_ipv4(value) -> bool:
     return True
 
 
-@format_checker.checks("ipv6")
 def _check_ipv6(value) -> bool:
     if not isinstance(value, str):
         return True
@@ -83,14 +75,12 @@ def _check_ipv6(value) -> bool:
     return True
 
 
-@format_checker.checks("date-time")
 def _check_datetime(value) -> bool:
     if not isinstance(value, str):
         return True
     return parse_iso8601(value) is not None
 
 
-@format_checker.checks("regex")
 def _check_regex(value) -> bool:
     # Nova's regex filters (?name=...): the empty string is rejected too, it would match everything.
     if not isinstance(value, str):
@@ -104,7 +94,6 @@ def _check_regex(value) -> bool:
     return True
 
 
-@format_checker.checks("base64")
 def _check_base64(value) -> bool:
     if not isinstance(value, str):
         return True
@@ -135,11 +124,22 @@ def _numeric_strings_too(check):
     return validate
 
 
-# Draft 4, except that minimum/maximum also apply to strings of digits, as in Nova.
-NovaValidator = jsonschema.validators.extend(jsonschema.Draft4Validator, {
-    "minimum": _numeric_strings_too(jsonschema.Draft4Validator.VALIDATORS["minimum"]),
-    "maximum": _numeric_strings_too(jsonschema.Draft4Validator.VALIDATORS["maximum"]),
-})
+@functools.lru_cache(maxsize=1)
+def _jsonschema_kit():
+    """(validator class, format checker), built at the first validation."""
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("name", raises=InvalidName)(_check_name)
+    for name, check in (("uuid", _check_uuid), ("ipv4", _check_ipv4), ("ipv6", _check_ipv6),
+                        ("date-time", _check_datetime), ("regex", _check_regex), ("base64", _check_base64)):
+        checker.checks(name)(check)
+    # Draft 4, except that minimum/maximum also apply to strings of digits, as in Nova.
+    validator_class = jsonschema.validators.extend(jsonschema.Draft4Validator, {
+        "minimum": _numeric_strings_too(jsonschema.Draft4Validator.VALIDATORS["minimum"]),
+        "maximum": _numeric_strings_too(jsonschema.Draft4Validator.VALIDATORS["maximum"]),
+    })
+    return validator_class, checker
 
 
 def parse_iso8601(text: str) -> dt.datetime | None:
@@ -166,7 +166,7 @@ class SchemaRegistry:
     def __init__(self, root: Path | None = None):
         self.root = root or schemas_root()
         self._lock = threading.Lock()
-        self._validators: dict[Path, jsonschema.protocols.Validator] = {}
+        self._validators: dict[Path, object] = {}
         self._index: dict[tuple[str, str, str], list[tuple[APIVersion, Path]]] = {}
         for path in sorted(self.root.glob("*/*/*/*.json")):
             service, resource, operation = path.relative_to(self.root).parts[:3]
@@ -177,9 +177,12 @@ class SchemaRegistry:
             self._index.setdefault((service, resource, operation), []).append((version, path))
         for entries in self._index.values():
             entries.sort(key=lambda item: (item[0].major, item[0].minor))
-        self._registry = self._build_ref_registry()
+        self._registry = None  # the $ref targets (types.json), loaded with the first validator
 
-    def _build_ref_registry(self) -> Registry:
+    def _build_ref_registry(self):
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4
+
         registry = Registry()
         for path in sorted(self.root.glob("*.json")):
             contents = json.loads(path.read_text())
@@ -207,11 +210,14 @@ class SchemaRegistry:
         with self._lock:
             found = self._validators.get(path)
             if found is None:
+                validator_class, checker = _jsonschema_kit()
+                if self._registry is None:
+                    self._registry = self._build_ref_registry()
                 schema = json.loads(path.read_text())
+                import jsonschema
+
                 jsonschema.Draft4Validator.check_schema(schema)
-                found = NovaValidator(
-                    schema, registry=self._registry, format_checker=format_checker
-                )
+                found = validator_class(schema, registry=self._registry, format_checker=checker)
                 self._validators[path] = found
             return found
 
@@ -227,6 +233,13 @@ class SchemaRegistry:
             return False
         _raise_first_error(self.validator(path), args, is_body=False)
         return True
+
+    def query_patterns(self, service: str, resource: str, operation: str, version) -> list[str]:
+        """The schema's patternProperties: Nova keeps matching parameters when it strips the rest."""
+        path = self.path_for(service, resource, operation, version)
+        if path is None:
+            return []
+        return list(self.validator(path).schema.get("patternProperties", {}))
 
     def query_properties(self, service: str, resource: str, operation: str, version) -> set[str] | None:
         path = self.path_for(service, resource, operation, version)
@@ -246,7 +259,7 @@ def _raise_first_error(validator, instance, *, is_body: bool) -> None:
     raise BadRequest(nova_message(error, is_body=is_body))
 
 
-def nova_message(error: jsonschema.ValidationError, *, is_body: bool) -> str:
+def nova_message(error, *, is_body: bool) -> str:
     """The text Nova's validator gives (nova/api/validation/validators.py)."""
     if isinstance(error.cause, InvalidName):
         return str(error.cause)

@@ -3,6 +3,8 @@ free port) that the real clients (openstacksdk, novaclient, the openstack CLI) t
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import os
 import subprocess
@@ -19,8 +21,16 @@ from fakenova.server import RunningServer
 BIN = Path(sys.executable).parent
 
 
+# Seeded users whose project is not named after them (fakenova/seeds.py).
+USER_PROJECTS = {"reader": "demo", "manager": "demo"}
+
+
+def project_of(user: str) -> str:
+    return USER_PROJECTS.get(user, user)
+
+
 def password_auth(user: str, password: str | None = None, project: str | None = None) -> dict:
-    scope = {"project": {"name": project or user, "domain": {"name": "Default"}}} if project != "" else None
+    scope = {"project": {"name": project or project_of(user), "domain": {"name": "Default"}}} if project != "" else None
     auth = {"identity": {"methods": ["password"], "password": {
         "user": {"name": user, "domain": {"name": "Default"}, "password": password or user}}}}
     if scope:
@@ -65,6 +75,11 @@ class Api:
         return self.request("DELETE", path, **kwargs)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-long", action="store_true", default=False,
+                     help="run tests/test_fuzz.py with many examples (minutes, not seconds)")
+
+
 @pytest.fixture
 def settings() -> Settings:
     return Settings()
@@ -102,7 +117,7 @@ class LiveServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
         env.update({
             "OS_AUTH_URL": self.auth_url, "OS_USERNAME": user, "OS_PASSWORD": user,
-            "OS_PROJECT_NAME": user, "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
+            "OS_PROJECT_NAME": project_of(user), "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
             "OS_IDENTITY_API_VERSION": "3", "OS_REGION_NAME": "RegionOne", "OS_INTERFACE": "public",
         })
         return env
@@ -121,7 +136,7 @@ class LiveServer:
         import openstack
 
         return openstack.connect(
-            auth_url=self.auth_url, username=user, password=user, project_name=user,
+            auth_url=self.auth_url, username=user, password=user, project_name=project_of(user),
             user_domain_name="Default", project_domain_name="Default", region_name="RegionOne",
             load_yaml_config=False, load_envvars=False, **kwargs,
         )
@@ -132,7 +147,7 @@ class LiveServer:
         from novaclient import client as nova_client
 
         auth = loading.get_plugin_loader("password").load_from_options(
-            auth_url=self.auth_url, username=user, password=user, project_name=user,
+            auth_url=self.auth_url, username=user, password=user, project_name=project_of(user),
             user_domain_name="Default", project_domain_name="Default")
         sess = session.Session(auth=auth)
         if version.endswith(".latest"):
@@ -142,9 +157,12 @@ class LiveServer:
         return nova_client.Client(version, session=sess)
 
 
+_SESSION_SETTINGS = Settings()
+
+
 @pytest.fixture(scope="session")
 def live_session():
-    backend = Backend(Settings())
+    backend = Backend(copy.deepcopy(_SESSION_SETTINGS))
     server = RunningServer(create_app(backend=backend), port=0).start()
     yield LiveServer(backend, server)
     server.stop()
@@ -152,6 +170,12 @@ def live_session():
 
 @pytest.fixture
 def live(live_session) -> LiveServer:
-    """The session's real server, back in its seeded state for this test."""
+    """The session's real server, back in its seeded state for this test, its clock running and its
+    settings as at start (a test may have changed durations or quotas without undoing it)."""
+    settings = live_session.backend.settings
+    for field in dataclasses.fields(Settings):
+        setattr(settings, field.name, copy.deepcopy(getattr(_SESSION_SETTINGS, field.name)))
     live_session.backend.reset()
+    live_session.backend.clock.unfreeze()
+    live_session.backend.clock.set_speed(1.0)
     return live_session

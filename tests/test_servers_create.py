@@ -280,6 +280,8 @@ def test_openstacksdk_create_server_waits_for_active(live, monkeypatch):
 
 def test_openstacksdk_waits_through_a_timed_build(live):
     conn = live.sdk()
+    # Frozen, so the build cannot finish on its own however slow the machine is.
+    live.backend.clock.freeze()
     server = conn.compute.create_server(name="timed", image_id=image_id(live.backend), flavor_id="1",
                                         networks="auto")
     assert conn.compute.get_server(server.id).status == "BUILD"
@@ -309,3 +311,14 @@ def test_cli_server_create_wait(live, monkeypatch):
     result = live.openstack("server", "create", "--image", IMAGE_NAME, "--flavor", "nope", "--network",
                             "private", "x", check=False)
     assert result.returncode != 0
+
+
+def test_boot_from_volume_needs_no_image(api, instant):
+    volume = "8c5b8b6c-1d50-4b1e-9b1e-4b4b7b7b7b7b"
+    server = create(api, imageRef="", block_device_mapping_v2=[
+        {"boot_index": 0, "uuid": volume, "source_type": "volume", "destination_type": "volume",
+         "delete_on_termination": True}])
+    body = show(api, server["id"], version="2.3")
+    assert body["image"] == ""
+    assert body["os-extended-volumes:volumes_attached"] == [{"id": volume, "delete_on_termination": True}]
+    assert show(api, server["id"], version="2.1")["os-extended-volumes:volumes_attached"] == [{"id": volume}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from flask import current_app, g, request
@@ -12,6 +13,26 @@ from fakenova.domain.context import RequestContext
 from fakenova.errors import BadRequest, UnsupportedMediaType
 
 JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
+# Real request bodies nest a handful of levels; a fuzzer's thousand-deep [[[...]]] would otherwise
+# exhaust the stack in the parser, the validator or the journal (a 500). Deeper is "malformed".
+MAX_JSON_DEPTH = 100
+
+
+def parse_json(raw: bytes | str):
+    """``json.loads`` that raises ValueError also for JSON nested deeper than ``MAX_JSON_DEPTH``."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    pending = [(value, 1)]
+    while pending:  # iterative: the check must not recurse either
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise ValueError("JSON nested too deeply")
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return value
 
 
 def backend() -> Backend:
@@ -26,6 +47,7 @@ def base_url() -> str:
 def authenticate() -> RequestContext:
     """Validate X-Auth-Token (401 otherwise) and remember who is asking for this request."""
     context = identity.context_for(backend(), request.headers.get("X-Auth-Token"))
+    context = dataclasses.replace(context, request_id=g.get("request_id", ""))
     g.context = context
     return context
 
@@ -46,7 +68,7 @@ def json_body(*, required: bool = True, malformed: str = "Malformed request body
     if mimetype and mimetype not in JSON_TYPES and mimetype != "text/plain":
         raise UnsupportedMediaType("Unsupported Content-Type")
     try:
-        return json.loads(raw)
+        return parse_json(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest(malformed) from None
 

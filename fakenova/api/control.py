@@ -12,7 +12,7 @@ import hmac
 from flask import Blueprint, jsonify, request
 
 from fakenova import __version__
-from fakenova.api.common import backend
+from fakenova.api.common import backend, parse_json
 from fakenova.domain import forced_status, lifecycle, state
 from fakenova.domain.faults import InvalidRule
 from fakenova.errors import BadRequest, NotFound, Unauthorized, UnsupportedMediaType
@@ -35,7 +35,10 @@ def _body(*, required: bool = True):
         return {}
     if request.mimetype and request.mimetype != "application/json":
         raise UnsupportedMediaType("Send JSON (Content-Type: application/json).")
-    data = request.get_json(silent=True)
+    try:
+        data = parse_json(request.get_data(cache=True))
+    except (ValueError, UnicodeDecodeError):
+        data = None
     if data is None:
         raise BadRequest("The body is not valid JSON.")
     return data

@@ -14,7 +14,7 @@ import urllib.parse
 from flask import Blueprint, Response, jsonify, request
 
 from fakenova.api.common import authenticate, backend, base_url, context
-from fakenova.domain import images
+from fakenova.domain import images, lifecycle
 from fakenova.errors import BadRequest
 
 bp = Blueprint("image", __name__, url_prefix="/image")
@@ -31,6 +31,8 @@ def prepare_request() -> None:
     """Glance serves its version list to anyone; everything else needs a token."""
     if request.path.rstrip("/") not in VERSION_PATHS:
         authenticate()
+        # Snapshot uploads run on the compute clock; a client polling only Glance must see them land.
+        lifecycle.settle(backend())
 
 
 def _versions_body() -> dict:

@@ -9,7 +9,6 @@ faulted nor journaled, only logged.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -17,8 +16,9 @@ import time
 from http import HTTPStatus
 
 from flask import Response, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from fakenova.api.common import JSON_TYPES, backend
+from fakenova.api.common import JSON_TYPES, backend, parse_json
 from fakenova.clock import isoformat
 from fakenova.domain.faults import RequestFacts
 from fakenova.domain.journal import redact
@@ -47,6 +47,8 @@ def apply_faults() -> None:
     if _is_control():
         return
     fake = backend()
+    if not fake.faults.any_rules():
+        return
     rule = fake.faults.for_request(_facts())
     if rule is None:
         return
@@ -96,9 +98,9 @@ def _body():
         mimetype = request.mimetype
         if mimetype in JSON_TYPES or (not mimetype and request.content_length):
             try:
-                g.parsed_body = json.loads(request.get_data(cache=True))
-            except (ValueError, UnicodeDecodeError):
-                pass
+                g.parsed_body = parse_json(request.get_data(cache=True))
+            except (ValueError, UnicodeDecodeError, RequestEntityTooLarge):
+                pass  # the handler answers these (400, 413); the journal keeps no body
     return g.parsed_body
 
 

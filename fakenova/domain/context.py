@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -14,6 +15,9 @@ class RequestContext:
     roles: tuple[str, ...] = field(default_factory=tuple)
     token_id: str = ""
     domain_id: str = "default"
+    request_id: str = ""  # the compute request this context serves (instance actions record it)
+    # Rules the ``policy`` setting overrides (fakenova.domain.policy.compile_overrides).
+    policy: Mapping = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def is_admin(self) -> bool:

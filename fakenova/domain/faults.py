@@ -17,12 +17,11 @@ their sequences and draws do not move).
 from __future__ import annotations
 
 import copy
+import functools
 import random
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
-
-import jsonschema
 
 from fakenova.domain.patterns import BadPattern, compile_path
 
@@ -64,7 +63,15 @@ RULE_SCHEMA = {
     },
     "additionalProperties": False,
 }
-_VALIDATOR = jsonschema.Draft4Validator(RULE_SCHEMA)
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_validator():
+    # Imported at the first rule, not at start-up: jsonschema is slow to import.
+    import jsonschema
+
+    return jsonschema.Draft4Validator(RULE_SCHEMA)
+
 
 # Counters a rule accumulates; exported with the state so a restored rule goes on where it stopped.
 COUNTERS = ("matched", "fired", "draws")
@@ -164,7 +171,7 @@ def normalise(document) -> dict:
     """Validate a rule document and fill its defaults; ``InvalidRule`` with a one-line reason."""
     if not isinstance(document, dict):
         raise InvalidRule("a fault rule must be a JSON object")
-    error = next(iter(sorted(_VALIDATOR.iter_errors(document), key=lambda e: list(e.path))), None)
+    error = next(iter(sorted(_rule_validator().iter_errors(document), key=lambda e: list(e.path))), None)
     if error is not None:
         where = ".".join(str(part) for part in error.absolute_path)
         raise InvalidRule(f"{where}: {error.message}" if where else error.message)
@@ -230,6 +237,10 @@ class FaultRules:
     def delete(self, rule_id: str) -> bool:
         with self._lock:
             return self._rules.pop(rule_id, None) is not None
+
+    def any_rules(self) -> bool:
+        """Cheap, unlocked: lets every request skip describing itself when there is nothing to match."""
+        return bool(self._rules)
 
     def for_request(self, facts: RequestFacts) -> Rule | None:
         """The first request rule that matches and fires, counters updated; None if none does."""

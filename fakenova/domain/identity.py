@@ -6,6 +6,7 @@ import base64
 import secrets
 
 from fakenova.config import ConfigError
+from fakenova.domain import policy
 from fakenova.domain.context import RequestContext
 from fakenova.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from fakenova.seeds import stable_hex
@@ -203,6 +204,7 @@ def context_for(backend, token_id) -> RequestContext:
         roles=tuple(token["roles"]),
         token_id=token["id"],
         domain_id=user["domain_id"],
+        policy=policy.compile_overrides(backend.settings.policy),
     )
 
 

@@ -13,12 +13,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
-
 from fakenova.errors import BadRequest
 
 SSH = "ssh"
@@ -27,7 +21,9 @@ X509 = "x509"
 RSA_BITS = 2048
 CERT_VALID_DAYS = 3650  # openssl req -days 3650 in nova/crypto.py
 # Microsoft's User Principal Name, the subjectAltName otherName WinRM certificate auth matches on.
-_UPN_OID = ObjectIdentifier("1.3.6.1.4.1.311.20.2.3")
+_UPN_OID = "1.3.6.1.4.1.311.20.2.3"
+# cryptography is imported by the functions that need it: importing it costs tens of milliseconds
+# of start-up, and most fakes never touch a keypair.
 
 
 @dataclass(frozen=True)
@@ -57,6 +53,8 @@ def ssh_fingerprint(public_key: str) -> str:
 
     Like Nova, the key must load as an OpenSSH public key, and the blob is the second
     space-separated field decoded leniently; any failure is the same 400."""
+    from cryptography.hazmat.primitives import serialization
+
     try:
         serialization.load_ssh_public_key(public_key.encode("utf-8"))
         blob = base64.b64decode(public_key.split(" ")[1])
@@ -67,6 +65,9 @@ def ssh_fingerprint(public_key: str) -> str:
 
 def x509_fingerprint(pem: str) -> str:
     """SHA1 of the DER certificate, colon-separated hex."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
     try:
         certificate = x509.load_pem_x509_certificate(pem.encode("utf-8"))
         digest = certificate.fingerprint(hashes.SHA1())  # noqa: S303 - Nova's choice, not ours
@@ -82,6 +83,9 @@ def generate(key_type: str, user_id: str, now: dt.datetime) -> KeyMaterial:
 
 
 def generate_ssh() -> KeyMaterial:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
     private_pem = key.private_bytes(
         serialization.Encoding.PEM,
@@ -96,9 +100,15 @@ def generate_ssh() -> KeyMaterial:
 
 
 def generate_x509(user_id: str, now: dt.datetime) -> KeyMaterial:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, user_id)])
-    upn = x509.OtherName(_UPN_OID, _der_utf8_string(f"{user_id}@localhost"))
+    upn = x509.OtherName(ObjectIdentifier(_UPN_OID), _der_utf8_string(f"{user_id}@localhost"))
     certificate = (
         x509.CertificateBuilder()
         .subject_name(subject)

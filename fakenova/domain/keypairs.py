@@ -7,7 +7,7 @@ per user, as Nova counts it (nova/compute/api.py ``KeypairAPI``, nova/objects/ke
 
 from __future__ import annotations
 
-from fakenova.domain import key_material, quotas
+from fakenova.domain import key_material, policy, quotas
 from fakenova.domain.context import RequestContext
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 
@@ -22,9 +22,8 @@ def _key(user_id: str, name: str) -> str:
 
 
 def authorize(context: RequestContext, action: str, user_id: str) -> None:
-    """Nova's default rule for every keypair call: admin, or the key pairs' own user."""
-    if not (context.is_admin or context.user_id == user_id):
-        raise Forbidden(f"Policy doesn't allow {_POLICY.format(action=action)} to be performed.")
+    """Nova's default rule for every keypair call: admin, or the key pairs' own user (policy table)."""
+    policy.authorize(context, _POLICY.format(action=action), target_user_id=user_id)
 
 
 def get(backend, user_id: str, name: str) -> dict:

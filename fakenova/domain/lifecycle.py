@@ -89,6 +89,7 @@ NOW = "<now>"                    # the time the change takes effect (epoch secon
 PREVIOUS = "<previous vm_state>"  # the vm_state the server had when the action started
 OLD_VM_STATE = "<old_vm_state>"  # the vm_state saved by an earlier action (resize -> confirm/revert)
 POWER_FOR_STATE = "<power for vm_state>"
+REBUILT_STATE = "<stopped if it was stopped, else active>"  # how a rebuild or evacuation ends
 
 ANY = None          # allowed vm_states / task_states: no restriction
 IDLE = (None,)      # allowed task_states: task_state must be None
@@ -107,19 +108,31 @@ class Transition:
     vm_states: tuple | None              # allowed vm_states (ANY = no check)
     task_states: tuple | None            # allowed task_states (IDLE = must be None, ANY = no check)
     start: dict                          # applied at once, in the request
-    steps: tuple = ()                    # ((fraction of the duration, changes), ...), the last is the end
+    steps: tuple = ()                    # ((fraction of the duration, changes[, effects]), ...), the last
+                                         # is the end; a step's effects run when it applies (not when doomed)
     duration: str = ""                   # settings.durations key (defaults in DEFAULT_DURATIONS)
     must_have_launched: bool = True      # 409 "... while it is in launched_at None" before first boot
     check_lock: bool = True              # 409 "Instance {uuid} is locked" for non-admins
     needs_host: bool = False             # 409 "Instance {uuid} is not ready" without a host
+    host_checked_first: bool = False     # that 409 comes before the state checks (check_instance_host outer)
     progress: bool = False               # progress rises 0 -> 100 over the duration
     then: str | None = None              # the action started automatically when this one ends
     effects: tuple = field(default=())   # named side effects run when the end step applies
+    on_failure: tuple = ()               # named side effects run when it ends with a fault instead
 
 
 def _end(vm_state, **more) -> tuple:
     return ((1.0, {"vm_state": vm_state, "task_state": None, "power_state": POWER_FOR_STATE, **more}),)
 
+
+# resize_prep -> resize_migrating (source) -> resize_migrated -> resize_finish (destination): the
+# server takes its new flavor as finish_resize starts (so VERIFY_RESIZE shows it, and quota counts it).
+_RESIZE_STEPS = ((0.25, {"task_state": "resize_migrating"}), (0.5, {"task_state": "resize_migrated"}),
+                 (0.75, {"task_state": "resize_finish"}, ("new_flavor_applied",))) + _end(RESIZED, progress=100)
+_REBUILD_STEPS = ((0.3, {"task_state": "rebuild_block_device_mapping"}), (0.5, {"task_state": "rebuild_spawning"}))
+# The driver's snapshot: Glance's image goes from queued to saving as the upload starts.
+_UPLOAD_STEPS = ((0.4, {"task_state": "image_pending_upload"}),
+                 (0.6, {"task_state": "image_uploading"}, ("image_upload_started",)), (1.0, {"task_state": None}))
 
 _T = Transition
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
@@ -140,22 +153,24 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     _T("reclaim", (SOFT_DELETED,), ANY, {},
        steps=_end(DELETED, deleted=True, terminated_at=NOW), duration="reclaim",
        must_have_launched=False, check_lock=False, effects=("release_network",)),
-    _T("forceDelete", (SOFT_DELETED,), ANY, {"task_state": "deleting"},
+    _T("forceDelete", ANY, IDLE, {"task_state": "deleting"},
        steps=_end(DELETED, deleted=True, terminated_at=NOW), duration="delete",
        must_have_launched=False, effects=("release_network",)),
-    _T("restore", (SOFT_DELETED,), ANY, {"task_state": "restoring"},
-       steps=_end(ACTIVE, deleted_at=None), duration="restore", must_have_launched=False),
-    _T("reboot", (ACTIVE,), IDLE, {"task_state": "reboot_pending"},
-       steps=((0.2, {"task_state": "reboot_started"}),) + _end(ACTIVE), duration="reboot"),
+    _T("restore", (SOFT_DELETED,), IDLE, {"task_state": "restoring"},
+       steps=_end(ACTIVE, deleted_at=None), duration="restore"),
+    _T("reboot", (ACTIVE,), IDLE, {"task_state": "rebooting"},
+       steps=((0.1, {"task_state": "reboot_pending"}), (0.2, {"task_state": "reboot_started"})) + _end(ACTIVE),
+       duration="reboot"),
     _T("reboot_hard", (ACTIVE, STOPPED, PAUSED, SUSPENDED, ERROR),
        (None, "rebooting", "reboot_pending", "reboot_started", "resuming", "rebooting_hard", "unpausing",
         "pausing", "suspending"),
-       {"task_state": "reboot_pending_hard"},
-       steps=((0.2, {"task_state": "reboot_started_hard"}),) + _end(ACTIVE), duration="reboot_hard"),
-    _T("stop", (ACTIVE, ERROR), IDLE, {"task_state": "powering-off"}, steps=_end(STOPPED),
-       duration="stop", needs_host=True),
+       {"task_state": "rebooting_hard"},
+       steps=((0.1, {"task_state": "reboot_pending_hard"}), (0.2, {"task_state": "reboot_started_hard"}))
+       + _end(ACTIVE), duration="reboot_hard"),
+    _T("stop", (ACTIVE, ERROR), IDLE, {"task_state": "powering-off", "progress": 0}, steps=_end(STOPPED),
+       duration="stop", needs_host=True, host_checked_first=True),
     _T("start", (STOPPED,), IDLE, {"task_state": "powering-on"}, steps=_end(ACTIVE),
-       duration="start", needs_host=True),
+       duration="start", needs_host=True, host_checked_first=True),
     _T("pause", (ACTIVE,), IDLE, {"task_state": "pausing"}, steps=_end(PAUSED), duration="pause"),
     _T("unpause", (PAUSED,), IDLE, {"task_state": "unpausing"}, steps=_end(ACTIVE), duration="unpause"),
     _T("suspend", (ACTIVE,), IDLE, {"task_state": "suspending"}, steps=_end(SUSPENDED), duration="suspend"),
@@ -164,50 +179,60 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
        duration="rescue"),
     _T("unrescue", (RESCUED,), IDLE, {"task_state": "unrescuing"}, steps=_end(ACTIVE), duration="unrescue"),
     _T("resize", (ACTIVE, STOPPED), IDLE, {"task_state": "resize_prep", "old_vm_state": PREVIOUS, "progress": 0},
-       steps=((0.25, {"task_state": "resize_migrating"}), (0.5, {"task_state": "resize_migrated"}),
-              (0.75, {"task_state": "resize_finish"})) + _end(RESIZED, progress=100),
-       duration="resize", progress=True),
+       steps=_RESIZE_STEPS, duration="resize", needs_host=True, progress=True, effects=("resized",),
+       on_failure=("migration_failed",)),
     _T("migrate", (ACTIVE, STOPPED), IDLE, {"task_state": "resize_prep", "old_vm_state": PREVIOUS, "progress": 0},
-       steps=((0.25, {"task_state": "resize_migrating"}), (0.5, {"task_state": "resize_migrated"}),
-              (0.75, {"task_state": "resize_finish"})) + _end(RESIZED, progress=100),
-       duration="migrate", progress=True),
-    _T("confirmResize", (RESIZED,), IDLE, {}, steps=_end(OLD_VM_STATE), duration="confirm_resize"),
+       steps=_RESIZE_STEPS, duration="migrate", needs_host=True, progress=True, effects=("resized",),
+       on_failure=("migration_failed",)),
+    # Confirm sets no task_state: the server shows VERIFY_RESIZE until the source host has cleaned up.
+    _T("confirmResize", (RESIZED,), IDLE, {}, steps=_end(OLD_VM_STATE), duration="confirm_resize",
+       effects=("resize_confirmed",)),
     _T("revertResize", (RESIZED,), IDLE, {"task_state": "resize_reverting"}, steps=_end(OLD_VM_STATE),
-       duration="revert_resize"),
+       duration="revert_resize", effects=("resize_reverted",)),
     _T("rebuild", (ACTIVE, STOPPED, ERROR), IDLE, {"task_state": "rebuilding", "progress": 0},
-       steps=((0.3, {"task_state": "rebuild_block_device_mapping"}), (0.5, {"task_state": "rebuild_spawning"}))
-       + _end(PREVIOUS, progress=100), duration="rebuild", progress=True),
+       steps=_REBUILD_STEPS + _end(REBUILT_STATE, progress=100, launched_at=NOW), duration="rebuild",
+       progress=True),
+    # Evacuate checks no lock and no task_state; up to 2.94 a stopped server stays stopped, from 2.95
+    # every evacuated server ends stopped (evacuate_to_stopped).
     _T("evacuate", (ACTIVE, STOPPED, ERROR), ANY, {"task_state": "rebuilding"},
-       steps=_end(ACTIVE), duration="evacuate", check_lock=False),
+       steps=_REBUILD_STEPS + _end(REBUILT_STATE, launched_at=NOW), duration="evacuate", check_lock=False,
+       effects=("migration_completed",)),
+    _T("evacuate_to_stopped", (ACTIVE, STOPPED, ERROR), ANY, {"task_state": "rebuilding"},
+       steps=_REBUILD_STEPS + _end(STOPPED, launched_at=NOW), duration="evacuate", check_lock=False,
+       effects=("migration_completed",)),
     _T("createImage", (ACTIVE, STOPPED, PAUSED, SUSPENDED), IDLE, {"task_state": "image_snapshot_pending"},
-       steps=((0.3, {"task_state": "image_uploading"}), (1.0, {"task_state": None})),
-       duration="create_image", check_lock=False),
+       steps=((0.2, {"task_state": "image_snapshot"}),) + _UPLOAD_STEPS, duration="create_image",
+       check_lock=False, effects=("image_uploaded",)),
     _T("createBackup", (ACTIVE, STOPPED, PAUSED, SUSPENDED), IDLE, {"task_state": "image_backup"},
-       steps=((1.0, {"task_state": None}),), duration="create_backup", check_lock=False),
+       steps=_UPLOAD_STEPS, duration="create_backup", check_lock=False, effects=("image_uploaded",)),
     _T("changePassword", (ACTIVE,), IDLE, {"task_state": "updating_password"}, steps=_end(ACTIVE),
        duration="change_password"),
     _T("shelve", (ACTIVE, STOPPED, PAUSED, SUSPENDED), IDLE, {"task_state": "shelving"},
        steps=((0.5, {"task_state": "shelving_image_uploading"}),) + _end(SHELVED), duration="shelve",
-       then="shelveOffload"),
+       then="shelved_offload_wait"),
+    # Not an API action: the wait before a shelved server is offloaded on its own.
+    _T("shelved_offload_wait", (SHELVED,), IDLE, {}, steps=((1.0, {}),), duration="shelved_offload_time",
+       must_have_launched=False, check_lock=False, then="shelveOffload"),
     _T("shelveOffload", (SHELVED,), IDLE, {"task_state": "shelving_offloading"},
        steps=_end(SHELVED_OFFLOADED, host=None, node=None), duration="shelve_offload"),
     _T("unshelve", (SHELVED, SHELVED_OFFLOADED), IDLE, {"task_state": "unshelving"},
        steps=((0.3, {"task_state": "spawning", "host": "<host>", "node": "<host>"}),) + _end(ACTIVE),
        duration="unshelve"),
     _T("os-migrateLive", (ACTIVE, PAUSED), IDLE, {"task_state": "migrating"}, steps=_end(PREVIOUS),
-       duration="live_migrate"),
+       duration="live_migrate", effects=("migration_completed",), on_failure=("migration_failed",)),
     _T("trigger_crash_dump", (ACTIVE, PAUSED, RESCUED, RESIZED, ERROR), IDLE, {}, duration="trigger_crash_dump",
-       needs_host=True),
+       needs_host=True, host_checked_first=True),
     _T("resetState", ANY, ANY, {}, must_have_launched=False, check_lock=False),
-    _T("injectNetworkInfo", ANY, ANY, {}, must_have_launched=False, check_lock=False),
+    _T("injectNetworkInfo", ANY, ANY, {}, must_have_launched=False),
 )}
 
 # Seconds each transition takes unless settings.durations says otherwise (0 = within the request).
+# change_password is 0: Nova sets the password with an RPC call, so it is done before the 202.
 DEFAULT_DURATIONS = {
     "build": 5, "delete": 1, "soft_delete": 1, "restore": 1, "reboot": 2, "reboot_hard": 3, "stop": 2,
     "start": 2, "pause": 1, "unpause": 1, "suspend": 2, "resume": 2, "rescue": 3, "unrescue": 2, "resize": 5,
     "migrate": 5, "confirm_resize": 1, "revert_resize": 3, "rebuild": 5, "evacuate": 5, "create_image": 2,
-    "create_backup": 2, "change_password": 1, "shelve": 3, "shelve_offload": 0, "unshelve": 4,
+    "create_backup": 2, "change_password": 0, "shelve": 3, "shelve_offload": 0, "unshelve": 4,
     "live_migrate": 5, "trigger_crash_dump": 0,
 }
 
@@ -219,10 +244,21 @@ DEFAULT_AZ = "nova"
 # so this module stays free of Neutron knowledge.
 EFFECTS: dict = {}
 
+# Called as listener(backend, server, transition_id, fault) whenever a running transition ends: fault
+# is None on success, else the {code, message, details} it failed with (a superseded transition ends
+# with a fault too). Instance actions finish their events here.
+END_LISTENERS: list = []
 
-def duration(backend, transition: Transition) -> float:
+SUPERSEDED_FAULT = {"code": 500, "message": "Instance was interrupted by another operation", "details": ""}
+
+
+def duration(backend, transition: Transition) -> float | None:
+    """Seconds ``transition`` takes; None for a wait that never ends (shelved_offload_time -1)."""
     if transition.duration == "reclaim":
         return float(backend.settings.reclaim_instance_interval)
+    if transition.duration == "shelved_offload_time":
+        offload_after = backend.settings.shelved_offload_time
+        return None if offload_after < 0 else float(offload_after)
     configured = (backend.settings.durations or {}).get(transition.duration)
     if configured is None:
         configured = DEFAULT_DURATIONS.get(transition.duration, 0)
@@ -244,6 +280,8 @@ def check(server: dict, action: str, *, context=None, api_action: str | None = N
     name = api_action or action
     if context is not None and transition.check_lock:
         check_lock(server, context)
+    if transition.needs_host and transition.host_checked_first and not server.get("host"):
+        raise Conflict(f"Instance {server['id']} is not ready")
     if transition.vm_states is not ANY and server["vm_state"] not in transition.vm_states:
         raise Conflict(_invalid_state(name, server["id"], "vm_state", server["vm_state"]))
     if transition.task_states is not ANY and server["task_state"] not in transition.task_states:
@@ -263,22 +301,27 @@ def _invalid_state(action: str, server_id: str, attr: str, state) -> str:
 def start(backend, server: dict, action: str, *, at: float | None = None, fault: dict | None = None) -> None:
     """Apply ``action``'s immediate changes and schedule its steps. Call ``check`` first.
     Hold ``backend.store.lock``. A duration of 0 completes before this returns. With ``fault``
-    ({code, message[, details]}) the action ends in ERROR with that fault instead of its end state."""
+    ({code, message[, details]}) the action ends in ERROR with that fault instead of its end state;
+    with ``"rollback": True`` in the fault it ends back in the vm_state it started from."""
     store = backend.store
     transition = TRANSITIONS[action]
     now = backend.clock.time() if at is None else at
     context = {"previous": server["vm_state"]}
+    superseded = server.get("transition")
+    if superseded:
+        server["transition"] = None
+        _ended(backend, server, superseded["id"], SUPERSEDED_FAULT)
     _apply(server, transition.start, now, context)
     server["updated_at"] = now
-    if not transition.steps:
+    total = duration(backend, transition) if transition.steps else None
+    if total is None:
         server["transition"] = None
         return
-    total = duration(backend, transition)
     store.timeline_seq += 1
     transition_id = store.timeline_seq
     server["transition"] = {"id": transition_id, "action": action, "started_at": now, "due_at": now + total,
                             "previous_vm_state": context["previous"], "fault": fault}
-    for index, (fraction, _changes) in enumerate(transition.steps):
+    for index, (fraction, *_changes) in enumerate(transition.steps):
         store.timeline_seq += 1
         heapq.heappush(store.timeline, [now + total * fraction, store.timeline_seq, server["id"], transition_id,
                                         index])
@@ -309,17 +352,32 @@ def _apply_step(backend, server: dict, pending: dict, index: int, at: float) -> 
     last = index == len(transition.steps) - 1
     if last and pending.get("fault"):
         fault = pending["fault"]
-        _fail_at(server, at, fault["message"], fault.get("code", 500), fault.get("details", ""))
+        if fault.get("rollback"):
+            _roll_back_at(server, at, pending["previous_vm_state"], fault)
+        else:
+            _fail_at(server, at, fault["message"], fault.get("code", 500), fault.get("details", ""))
+        for effect in transition.on_failure:
+            EFFECTS[effect](backend, server)
+        _ended(backend, server, pending["id"], fault)
         return
-    _fraction, changes = transition.steps[index]
+    _fraction, changes, *step_effects = transition.steps[index]
     _apply(server, changes, at, {"previous": pending["previous_vm_state"]})
     server["updated_at"] = at
+    if step_effects and not pending.get("fault"):
+        for effect in step_effects[0]:
+            EFFECTS[effect](backend, server)
     if last:
         server["transition"] = None
         for effect in transition.effects:
             EFFECTS[effect](backend, server)
+        _ended(backend, server, pending["id"], None)
         if transition.then:
             start(backend, server, transition.then, at=at)
+
+
+def _ended(backend, server: dict, transition_id: int, fault: dict | None) -> None:
+    for listener in END_LISTENERS:
+        listener(backend, server, transition_id, fault)
 
 
 def _apply(server: dict, changes: dict, at: float, context: dict) -> None:
@@ -328,6 +386,8 @@ def _apply(server: dict, changes: dict, at: float, context: dict) -> None:
             value = at
         elif value == PREVIOUS:
             value = context["previous"]
+        elif value == REBUILT_STATE:
+            value = STOPPED if context["previous"] == STOPPED else ACTIVE
         elif value == OLD_VM_STATE:
             value = server.get("old_vm_state") or ACTIVE
         elif value == "<host>":
@@ -355,7 +415,19 @@ def progress(server: dict, now: float) -> int:
 def fail(backend, server: dict, message: str, code: int = 500, details: str = "") -> None:
     """End whatever the server was doing in ERROR with a fault (what a failed build looks like)."""
     with backend.store.lock:
+        pending = server.get("transition")
         _fail_at(server, backend.clock.time(), message, code, details)
+        if pending:
+            _ended(backend, server, pending["id"], {"code": int(code), "message": message, "details": details})
+
+
+def _roll_back_at(server: dict, at: float, previous_vm_state: str, fault: dict) -> None:
+    """A failure the compute host recovers from (InstanceFaultRollback): the server is back where it
+    started, and Nova records the fault (shown only if the server is ever in ERROR)."""
+    server.update(vm_state=previous_vm_state, task_state=None, transition=None, updated_at=at)
+    server["power_state"] = POWER_OF_VM_STATE.get(previous_vm_state, server.get("power_state", NOSTATE))
+    server["fault"] = {"code": int(fault.get("code", 500)), "message": fault["message"],
+                       "details": fault.get("details", ""), "created": at}
 
 
 def _fail_at(server: dict, at: float, message: str, code: int, details: str) -> None:

@@ -1,15 +1,36 @@
-"""Nova's default policy (nova/policies/*.py, secure RBAC defaults) as one table.
+"""Nova's default policy (nova/policies/*.py, secure RBAC defaults) as one table, and the
+``policy`` setting that overrides rules of it.
 
 Each rule maps to a check: ``admin`` (role:admin), ``project_reader`` / ``project_member`` /
-``project_manager`` (that role on the target project, or admin), or ``anyone``. A denial is Nova's
+``project_manager`` (that role on the target project, or admin), ``owner`` (admin, or the user the
+target belongs to: key pairs), ``anyone`` or ``nobody``. A denial is Nova's
 403 "Policy doesn't allow {rule} to be performed."
+
+Overrides (``Settings.policy``, rule name -> value) take one of the level names of ``LEVELS`` or a
+list of role names: the caller needs one of those roles on the target project (as
+``role:x and project_id:%(project_id)s`` would say); ``"admin"`` in the list admits admins anywhere.
+Roles are expanded as Keystone's default implied roles expand them in a token: admin implies
+manager, manager implies member, member implies reader.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from fakenova.config import ConfigError
 from fakenova.errors import Forbidden
 
 ADMIN, READER, MEMBER, MANAGER, ANYONE = "admin", "project_reader", "project_member", "project_manager", "anyone"
+OWNER, NOBODY = "owner", "nobody"
+
+# What the ``policy`` setting may say instead of a list of roles.
+LEVELS = {"admin": ADMIN, "reader": READER, "member": MEMBER, "manager": MANAGER, "anyone": ANYONE,
+          "nobody": NOBODY, "owner": OWNER}
+
+# keystone-manage bootstrap's role implications.
+IMPLIED_ROLES = {"admin": ("manager", "member", "reader"), "manager": ("member", "reader"), "member": ("reader",)}
+
+_PROJECT_ROLE = {READER: "reader", MEMBER: "member", MANAGER: "manager"}
 
 _SERVERS = "os_compute_api:servers:"
 
@@ -73,6 +94,41 @@ RULES: dict[str, str] = {
     "os_compute_api:os-server-password:show": READER,
     "os_compute_api:os-server-password:clear": MEMBER,
     "os_compute_api:os-server-diagnostics": ADMIN,
+    "os_compute_api:os-admin-password": MEMBER,
+    "os_compute_api:os-console-output": MEMBER,
+    "os_compute_api:os-security-groups:add": MEMBER,
+    "os_compute_api:os-security-groups:remove": MEMBER,
+    "os_compute_api:os-instance-actions:list": READER,
+    "os_compute_api:os-instance-actions:show": READER,
+    "os_compute_api:os-instance-actions:events": ADMIN,
+    "os_compute_api:os-instance-actions:events:details": ADMIN,
+    # server sub-resources and server groups
+    **dict.fromkeys(("os_compute_api:server-metadata:index", "os_compute_api:server-metadata:show",
+                     "os_compute_api:os-server-tags:index", "os_compute_api:os-server-tags:show",
+                     "os_compute_api:ips:index", "os_compute_api:ips:show",
+                     "os_compute_api:os-attach-interfaces:list", "os_compute_api:os-attach-interfaces:show",
+                     "os_compute_api:os-server-groups:index", "os_compute_api:os-server-groups:show"), READER),
+    **dict.fromkeys(("os_compute_api:server-metadata:create", "os_compute_api:server-metadata:update",
+                     "os_compute_api:server-metadata:update_all", "os_compute_api:server-metadata:delete",
+                     "os_compute_api:os-server-tags:update", "os_compute_api:os-server-tags:update_all",
+                     "os_compute_api:os-server-tags:delete", "os_compute_api:os-server-tags:delete_all",
+                     "os_compute_api:os-attach-interfaces:create", "os_compute_api:os-attach-interfaces:delete",
+                     "os_compute_api:os-server-groups:create", "os_compute_api:os-server-groups:delete"), MEMBER),
+    "os_compute_api:os-server-groups:index:all_projects": ADMIN,
+    "os_compute_api:os-create-backup": MEMBER,
+    "os_compute_api:os-remote-consoles": MEMBER,
+    "os_compute_api:os-volumes-attachments:index": READER,
+    "os_compute_api:os-volumes-attachments:show": READER,
+    "os_compute_api:os-volumes-attachments:create": MEMBER,
+    "os_compute_api:os-volumes-attachments:update": MEMBER,
+    "os_compute_api:os-volumes-attachments:delete": MEMBER,
+    "compute:server:topology:index": READER,
+    "compute:server:topology:host:index": ADMIN,
+    # key pairs belong to a user: admin, or the user the request names (nova/policies/keypairs.py)
+    "os_compute_api:os-keypairs:index": OWNER,
+    "os_compute_api:os-keypairs:create": OWNER,
+    "os_compute_api:os-keypairs:show": OWNER,
+    "os_compute_api:os-keypairs:delete": OWNER,
     # flavors, availability zones, limits, quota sets
     "os_compute_api:os-flavor-manage:create": ADMIN,
     "os_compute_api:os-flavor-manage:update": ADMIN,
@@ -94,20 +150,61 @@ RULES: dict[str, str] = {
 }
 
 
-def allowed(context, rule: str, target_project_id: str | None = None) -> bool:
-    kind = RULES[rule]
-    if kind == ANYONE or context.is_admin:
+def seed(backend) -> None:
+    """Check the ``policy`` setting when the fake starts (and on reset): a typo fails loudly."""
+    compile_overrides(backend.settings.policy)
+
+
+def compile_overrides(raw) -> dict:
+    """``Settings.policy`` as {rule: level or frozenset of roles}; ``ConfigError`` for a bad entry."""
+    if not raw:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError("policy: must be a mapping of rule name to roles")
+    compiled = {}
+    for rule, value in raw.items():
+        if rule not in RULES:
+            raise ConfigError(f"policy: unknown rule '{rule}'")
+        if isinstance(value, str) and value in LEVELS:
+            compiled[rule] = LEVELS[value]
+        elif isinstance(value, list) and value and all(isinstance(role, str) and role for role in value):
+            compiled[rule] = frozenset(value)
+        else:
+            raise ConfigError(f"policy: '{rule}' must be one of {', '.join(LEVELS)} or a list of role "
+                              f"names, not {value!r}")
+    return compiled
+
+
+def effective_roles(roles) -> frozenset:
+    expanded = set(roles)
+    for role in roles:
+        expanded.update(IMPLIED_ROLES.get(role, ()))
+    return frozenset(expanded)
+
+
+def allowed(context, rule: str, target_project_id: str | None = None, *,
+            target_user_id: str | None = None) -> bool:
+    """Does ``rule`` let ``context`` act on a target of that project (default: the caller's own) or,
+    for ``owner`` rules, of that user (default: the caller)?"""
+    check = context.policy.get(rule) or RULES[rule]
+    roles = effective_roles(context.roles)
+    own_project = (context.project_id if target_project_id is None else target_project_id) == context.project_id
+    if isinstance(check, frozenset):
+        return ("admin" in check and "admin" in roles) or (bool(check & roles) and own_project)
+    if check == ANYONE:
         return True
-    if kind == ADMIN:
+    if check == NOBODY:
         return False
-    role = {READER: "reader", MEMBER: "member", MANAGER: "manager"}[kind]
-    project = context.project_id if target_project_id is None else target_project_id
-    # Keystone's implied roles: manager implies member implies reader.
-    implied = {"reader": ("reader", "member", "manager"), "member": ("member", "manager"),
-               "manager": ("manager",)}[role]
-    return context.has_role(*implied) and project == context.project_id
+    if "admin" in roles:
+        return True
+    if check == ADMIN:
+        return False
+    if check == OWNER:
+        return target_user_id is None or target_user_id == context.user_id
+    return _PROJECT_ROLE[check] in roles and own_project
 
 
-def authorize(context, rule: str, target_project_id: str | None = None) -> None:
-    if not allowed(context, rule, target_project_id):
+def authorize(context, rule: str, target_project_id: str | None = None, *,
+              target_user_id: str | None = None) -> None:
+    if not allowed(context, rule, target_project_id, target_user_id=target_user_id):
         raise Forbidden(f"Policy doesn't allow {rule} to be performed.")

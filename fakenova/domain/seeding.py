@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # Each module has seed(backend); later ones may refer to what earlier ones created.
-SEEDERS = ("identity", "flavors", "images", "networks", "quotas")
+SEEDERS = ("policy", "identity", "flavors", "images", "networks", "quotas")
 
 
 def seed_all(backend) -> None:

@@ -3,41 +3,54 @@
 The query arrives validated and stripped of what the caller may not use (the API layer knows the
 microversion). Filtering is driven by ``FILTERS``: query name -> (how to match, record field), so a new
 filter is one row. Semantics follow nova/api/openstack/compute/servers.py ``_get_servers``,
-nova/compute/api.py ``get_all`` and nova/db/main/api.py ``instance_get_all_by_filters_sort``.
+nova/compute/api.py ``get_all`` and nova/db/main/api.py ``instance_get_all_by_filters_sort``
+(checked against Nova master, 2026):
+
+- exact (SQL ``=`` / ``IN``): project_id, user_id, image_ref, vm_state, task_state, flavor, uuid, host,
+  locked; every other Instance column is an unanchored regex search over the column as the database
+  prints it (ints as digits, booleans as 0/1, datetimes as ``YYYY-MM-DD HH:MM:SS``, NULL never matches);
+  a parameter that names no Instance column (``description``) filters nothing, as in Nova.
+- ip / ip6 go to Neutron's ``ip_address_substr`` port filter: a substring of any fixed IP, and a server
+  matching either of the two is kept.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
-from fakenova.domain import lifecycle, policy, servers as server_domain
+from fakenova.domain import lifecycle, policy, server_order, servers as server_domain
 from fakenova.errors import BadRequest, Forbidden
 from fakenova.validation import parse_iso8601
 
-EXACT, REGEX, IP4, IP6, FLAVOR, IMAGE, BOOL, TAGS_ALL, TAGS_ANY, NOT_TAGS_ALL, NOT_TAGS_ANY = (
-    "exact", "regex", "ip4", "ip6", "flavor", "image", "bool", "tags", "tags-any", "not-tags", "not-tags-any")
+EXACT, REGEX, IMAGE, FLAVOR, LOCKED, TAGS_ALL, TAGS_ANY, NOT_TAGS_ALL, NOT_TAGS_ANY = (
+    "exact", "regex", "image", "flavor", "locked", "tags", "tags-any", "not-tags", "not-tags-any")
 
-# query parameter -> (match kind, record field). Exact ones take any of the listed values (SQL IN);
-# regex ones are unanchored searches, as MySQL REGEXP is; ip/ip6 are anchored at the start.
+# query parameter -> (match kind, record field).
 FILTERS: dict[str, tuple[str, str]] = {
-    "name": (REGEX, "name"), "display_name": (REGEX, "name"),
-    "description": (REGEX, "description"), "display_description": (REGEX, "description"),
+    # Nova's exact_match_filter_names (after get_all's remapping of image, tenant_id and flavor)
+    "project_id": (EXACT, "project_id"), "tenant_id": (EXACT, "project_id"), "user_id": (EXACT, "user_id"),
+    "uuid": (EXACT, "id"), "host": (EXACT, "host"), "vm_state": (EXACT, "vm_state"),
+    "task_state": (EXACT, "task_state"), "image": (IMAGE, "image_ref"), "image_ref": (IMAGE, "image_ref"),
+    "flavor": (FLAVOR, "flavor"), "locked": (LOCKED, "locked_by"),
+    # Instance columns matched with REGEXP
+    "name": (REGEX, "name"), "display_name": (REGEX, "name"), "display_description": (REGEX, "description"),
     "reservation_id": (REGEX, "reservation_id"), "key_name": (REGEX, "key_name"),
     "hostname": (REGEX, "hostname"), "availability_zone": (REGEX, "availability_zone"),
     "node": (REGEX, "node"), "locked_by": (REGEX, "locked_by"), "config_drive": (REGEX, "config_drive"),
     "access_ip_v4": (REGEX, "access_ip_v4"), "access_ip_v6": (REGEX, "access_ip_v6"),
-    "kernel_id": (REGEX, "kernel_id"), "ramdisk_id": (REGEX, "ramdisk_id"),
-    "root_device_name": (REGEX, "root_device_name"), "power_state": (REGEX, "power_state"),
-    "progress": (REGEX, "progress"),
-    "uuid": (EXACT, "id"), "user_id": (EXACT, "user_id"), "project_id": (EXACT, "project_id"),
-    "tenant_id": (EXACT, "project_id"), "host": (EXACT, "host"), "vm_state": (EXACT, "vm_state"),
-    "task_state": (EXACT, "task_state"), "launch_index": (EXACT, "launch_index"),
-    "image": (IMAGE, "image_ref"), "image_ref": (IMAGE, "image_ref"), "flavor": (FLAVOR, "flavor"),
-    "ip": (IP4, "ports"), "ip6": (IP6, "ports"), "locked": (BOOL, "locked_by"),
+    "auto_disk_config": (REGEX, "auto_disk_config"), "kernel_id": (REGEX, "kernel_id"),
+    "ramdisk_id": (REGEX, "ramdisk_id"), "root_device_name": (REGEX, "root_device_name"),
+    "power_state": (REGEX, "power_state"), "progress": (REGEX, "progress"),
+    "launch_index": (REGEX, "launch_index"), "created_at": (REGEX, "created_at"),
+    "launched_at": (REGEX, "launched_at"), "terminated_at": (REGEX, "terminated_at"),
+    # tag filters (>= 2.26), comma-separated lists
     "tags": (TAGS_ALL, "tags"), "tags-any": (TAGS_ANY, "tags"), "not-tags": (NOT_TAGS_ALL, "tags"),
     "not-tags-any": (NOT_TAGS_ANY, "tags"),
 }
+IP_FILTERS = ("ip", "ip6")
+DATETIME_FIELDS = ("created_at", "launched_at", "terminated_at", "updated_at")
 
 # Parameters that name joined tables (or Nova internals) are refused even for admins.
 JOINED_TABLES = ("block_device_mapping", "services", "metadata", "system_metadata", "info_cache",
@@ -51,6 +64,8 @@ SORT_FIELDS = {"display_name": "name", "display_description": "description", "uu
                "id": "internal_id"}
 
 MAX_LIMIT = server_domain.MAX_LIMIT
+# The order without sort parameters (created_at, then the autoincrement id; server_order keeps it).
+NEWEST_FIRST = [("created_at", "desc"), ("id", "desc")]
 
 _TRUE = ("1", "t", "true", "on", "y", "yes")
 _FALSE = ("0", "f", "false", "off", "n", "no")
@@ -82,7 +97,10 @@ def search(backend, context, params: dict[str, list[str]], options: ListOptions)
                 raise BadRequest("Invalid status value")
             return [], _limit(params)
         opts.pop("vm_state", None)
-        opts.pop("task_state", None)
+        if "default" in task_states:
+            task_states = None  # any task state: a task_state parameter still applies
+        else:
+            opts.pop("task_state", None)
 
     since = _time_param(opts, "changes-since")
     before = _time_param(opts, "changes-before")
@@ -93,19 +111,23 @@ def search(backend, context, params: dict[str, list[str]], options: ListOptions)
         deleted = opts.pop("deleted").strip().lower() in _TRUE
     else:
         deleted = None if (since is not None or before is not None) else False
-    soft_deleted = opts.pop("soft_deleted", "").strip().lower() in _TRUE
-    if vm_states == {lifecycle.DELETED} or (vm_states is None and opts.get("vm_state") == lifecycle.DELETED):
+    # Nova hands the raw string to the DB layer, which only asks whether it is empty.
+    soft_deleted = bool(opts.pop("soft_deleted")) if "soft_deleted" in opts else None
+    if vm_states == {lifecycle.DELETED}:
         if not context.is_admin:
             raise Forbidden("Only administrators may list deleted instances")
         deleted = True
 
     all_tenants = _all_tenants(opts.pop("all_tenants", None)) if "all_tenants" in params else False
+    if "locked" in opts:
+        opts["locked"] = _strict_bool(opts["locked"])
     if all_tenants:
         rule = "detail:get_all_tenants" if options.detail else "index:get_all_tenants"
         policy.authorize(context, f"os_compute_api:servers:{rule}")
     else:
         opts.pop("tenant_id", None)
         opts["project_id"] = context.project_id
+    ip_patterns = [opts.pop(key) for key in IP_FILTERS if key in opts]
 
     limit = _limit(params)
     marker = params.get("marker", [None])[-1]
@@ -117,20 +139,35 @@ def search(backend, context, params: dict[str, list[str]], options: ListOptions)
             marker_record = store.servers.get(marker)
             if marker_record is None:
                 raise BadRequest(f"marker [{marker}] not found")
-        found = []
-        for server in store.servers.values():
+        if limit == 0:
+            return [], limit
+
+        def wanted(server: dict) -> bool:
             if not _deleted_matches(server, deleted, soft_deleted):
-                continue
+                return False
             if vm_states is not None and server["vm_state"] not in vm_states:
-                continue
-            if task_states is not None and "default" not in task_states and server["task_state"] not in task_states:
-                continue
+                return False
+            if task_states is not None and server["task_state"] not in task_states:
+                return False
             if since is not None and server["updated_at"] < since:
-                continue
+                return False
             if before is not None and server["updated_at"] > before:
-                continue
-            if all(_matches(backend, server, key, value) for key, value in opts.items()):
-                found.append(server)
+                return False
+            if ip_patterns and not _ip_matches(backend, server, ip_patterns):
+                return False
+            return all(_matches(backend, server, key, value) for key, value in opts.items())
+
+        if sort == NEWEST_FIRST:
+            # The usual request: read the kept order from its newest end and stop at a full page.
+            project_id = opts.get("project_id")
+            try:
+                return _first(server_order.newest_first(store, project_id, after=marker_record), wanted,
+                              limit), limit
+            except server_order.Stale:
+                server_order.forget(store)
+                return _first(server_order.newest_first(store, project_id, after=marker_record), wanted,
+                              limit), limit
+        found = [server for server in store.servers.values() if wanted(server)]
         if marker_record is not None and marker_record not in found:
             found.append(marker_record)
         found = _sorted(found, sort)
@@ -139,13 +176,36 @@ def search(backend, context, params: dict[str, list[str]], options: ListOptions)
         return found[:limit], limit
 
 
-def _deleted_matches(server: dict, deleted: bool | None, soft_deleted: bool) -> bool:
+def _first(servers, wanted, limit: int) -> list[dict]:
+    page = []
+    for server in servers:
+        if wanted(server):
+            page.append(server)
+            if len(page) == limit:
+                break
+    return page
+
+
+def _deleted_matches(server: dict, deleted: bool | None, soft_deleted: bool | None) -> bool:
+    """The DB layer's deleted/soft_deleted rule (soft-deleted servers count as deleted by default)."""
     if deleted is None:
         return True
     soft = server["vm_state"] == lifecycle.SOFT_DELETED
     if deleted:
-        return bool(server.get("deleted")) or soft
-    return not server.get("deleted") and (soft_deleted or not soft)
+        include_soft = True if soft_deleted is None else soft_deleted
+        return bool(server.get("deleted")) or (include_soft and soft)
+    return not server.get("deleted") and (bool(soft_deleted) or not soft)
+
+
+def _strict_bool(value: str) -> bool:
+    """oslo's bool_from_string(strict=True), as Nova's common.is_locked and is_all_tenants use it."""
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise BadRequest(f"Invalid input received: Unrecognized value '{value}', acceptable values are: "
+                     "'0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'")
 
 
 def _time_param(opts: dict, name: str):
@@ -161,13 +221,7 @@ def _all_tenants(value: str | None) -> bool:
     """common.is_all_tenants: a bare ?all_tenants is true; otherwise a strict boolean string."""
     if not value:
         return True
-    text = value.strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise BadRequest(f"Invalid input received: Unrecognized value '{value}', acceptable values are: "
-                     "'0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'")
+    return _strict_bool(value)
 
 
 def _limit(params: dict) -> int:
@@ -219,30 +273,25 @@ def _sorted(records: list[dict], sort: list[tuple[str, str]]) -> list[dict]:
     return records
 
 
-def _matches(backend, server: dict, key: str, value: str) -> bool:
+def _matches(backend, server: dict, key: str, value) -> bool:
     rule = FILTERS.get(key)
     if rule is None:
-        return True  # accepted by the schema but not modelled: Nova would filter on the column
+        return True  # names no Instance column: Nova's DB layer skips it
     kind, field = rule
     actual = server.get(field)
     if kind == EXACT:
-        return actual == value or str(actual) == value
+        return actual is not None and str(actual) == value
     if kind == REGEX:
-        return actual is not None and re.search(value, str(actual)) is not None
+        text = _as_db_text(field, actual)
+        return text is not None and re.search(value, text) is not None
     if kind == IMAGE:
         return actual == value.rstrip("/").rsplit("/", 1)[-1]
     if kind == FLAVOR:
         return (actual or {}).get("id") == value and value in backend.store.flavors
-    if kind in (IP4, IP6):
-        version = 4 if kind == IP4 else 6
-        pattern = re.compile(value)
-        return any(item["type"] == "fixed" and item["version"] == version and pattern.match(item["addr"])
-                   for items in server_domain.addresses(backend, server).values() for item in items)
-    if kind == BOOL:
-        wanted = value.strip().lower() in _TRUE
-        return bool(actual) == wanted
+    if kind == LOCKED:
+        return bool(actual) == value
     tags = set(actual or ())
-    wanted = {tag for tag in value.split(",")}
+    wanted = set(value.split(","))
     if kind == TAGS_ALL:
         return wanted <= tags
     if kind == TAGS_ANY:
@@ -250,3 +299,26 @@ def _matches(backend, server: dict, key: str, value: str) -> bool:
     if kind == NOT_TAGS_ALL:
         return not wanted <= tags
     return not wanted & tags
+
+
+def _as_db_text(field: str, value) -> str | None:
+    """A column as MySQL's REGEXP reads it; NULL matches nothing."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if field in DATETIME_FIELDS:
+        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def _ip_matches(backend, server: dict, patterns: list[str]) -> bool:
+    """Neutron's ip_address_substr port filter: any fixed IP (either version) containing a pattern."""
+    store = backend.store
+    for entry in server.get("ports", ()):
+        port = store.ports.get(entry["id"])
+        if port is None:
+            continue
+        if any(pattern in fixed["ip_address"] for fixed in port["fixed_ips"] for pattern in patterns):
+            return True
+    return False

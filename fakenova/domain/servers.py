@@ -16,7 +16,8 @@ import hashlib
 import ipaddress
 import re
 
-from fakenova.domain import images, keypairs, lifecycle, networks, policy, quotas
+from fakenova.domain import images, instance_actions, keypairs, lifecycle, networks, policy, quotas, server_groups
+from fakenova.domain import server_order
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 
 MAX_LIMIT = 1000  # [api]max_limit
@@ -71,7 +72,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
 
     bdms = _block_devices(request)
     image_ref = request.get("imageRef")
-    if not image_ref and not bdms:
+    if not image_ref and not (request.get("block_device_mapping") or request.get("block_device_mapping_v2")):
         raise BadRequest("Missing imageRef attribute")
     requested_networks = _requested_networks(request.get("networks"))
 
@@ -103,7 +104,12 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         limits = quotas.limits_for(backend, context.project_id)
         _check_metadata_quota(request.get("metadata") or {}, limits)
         _check_personality_quota(request.get("personality") or [], limits)
+        group = server_groups.requested(backend, _scheduler_hints(body))
         count = _instances_within_quota(backend, context.project_id, flavor, min_count, max_count)
+        unplaceable = None
+        if group is not None:
+            server_groups.check_member_quota(backend, context, group, count)
+            unplaceable = server_groups.placement_fault(backend, group, count)
 
         reservation_id = "r-" + store.ids.choice(RESERVATION_CHARS, 8)
         admin_pass = request.get("adminPass") or store.ids.choice(PASSWORD_CHARS, PASSWORD_LENGTH)
@@ -115,9 +121,16 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                                  description_is_name=description_is_name, admin_pass=admin_pass,
                                  hints=_scheduler_hints(body))
             store.servers[server["id"]] = server
-            lifecycle.start(backend, server, "build", fault=_build_fault(backend, server))
-            _allocate_ports(backend, server, plan)
+            if unplaceable:
+                # The scheduler refuses at once: no host, no ports, ERROR with its fault.
+                lifecycle.fail(backend, server, unplaceable)
+            else:
+                lifecycle.start(backend, server, "build", fault=_build_fault(backend, server))
+                _allocate_ports(backend, server, plan)
+            instance_actions.begin(backend, server, "create", context)
             created.append(server)
+        if group is not None:
+            server_groups.add_members(group, [server["id"] for server in created])
     return created, reservation_id, admin_pass
 
 
@@ -181,8 +194,9 @@ def _block_devices(request: dict) -> list[dict]:
     for bdm in v2:
         if bdm.get("destination_type", "volume" if bdm.get("source_type") == "volume" else "local") != "volume":
             continue
-        volume_id = bdm.get("uuid") if bdm.get("source_type") == "volume" else None
-        attached.append({"id": volume_id, "delete_on_termination": _truthy(bdm.get("delete_on_termination")),
+        if bdm.get("source_type") != "volume" or not bdm.get("uuid"):
+            continue  # Cinder is not faked: volumes made from images or snapshots are not modelled
+        attached.append({"id": bdm["uuid"], "delete_on_termination": _truthy(bdm.get("delete_on_termination")),
                          "tag": bdm.get("tag")})
     return attached
 
@@ -398,7 +412,7 @@ def _new_record(backend, context, request: dict, *, flavor, image, bdms, availab
     now = backend.clock.time()
     server_id = store.ids.uuid()
     name = request["name"] if count == 1 else f"{request['name']}-{index + 1}"
-    internal_id = 1 + max((s["internal_id"] for s in store.servers.values()), default=0)
+    internal_id = 1 + server_order.max_internal_id(store)  # Nova's autoincrement key
     hostname = request.get("hostname") or sanitize_hostname(name, f"Server-{server_id}")
     config_drive = request.get("config_drive")
     return {
@@ -517,6 +531,7 @@ def delete(backend, context, server_id: str) -> None:
                 soft = False  # never active (or busy): Nova falls back to a real delete
         if soft:
             lifecycle.start(backend, server, "soft_delete")
-            return
-        lifecycle.check(server, "delete")
-        lifecycle.start(backend, server, "delete")
+        else:
+            lifecycle.check(server, "delete")
+            lifecycle.start(backend, server, "delete")
+        instance_actions.begin(backend, server, "delete", context)

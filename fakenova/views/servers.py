@@ -8,10 +8,11 @@ are declared once in ``SINCE`` and tested with ``env.version in SINCE[...]``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from fakenova.domain import lifecycle, policy, servers as server_domain
+from fakenova.domain import lifecycle, policy, server_groups, servers as server_domain
 from fakenova.microversion import APIVersion, between
 
 SINCE = {
@@ -61,6 +62,7 @@ class Shown:
     extended_attributes: bool | None = None   # None: as policy says
     host_status: bool | None = None           # None: as policy says
     server_groups: bool = False
+    user_data: bool = True                    # OS-EXT-SRV-ATTR:user_data (rebuild answers it top-level)
 
 
 FULL = Shown()
@@ -77,6 +79,8 @@ def _bookmark(env: Env, collection: str, item_id: str) -> list[dict]:
     return [{"rel": "bookmark", "href": f"{env.base}/{collection}/{item_id}"}]
 
 
+# Both formatters are pure and a list page asks for the same few hundred stamps again and again.
+@functools.lru_cache(maxsize=8192)
 def isotime(value: float | None) -> str | None:
     """Nova's utils.isotime: second precision with a Z (created, updated, fault.created)."""
     if value is None:
@@ -84,6 +88,7 @@ def isotime(value: float | None) -> str | None:
     return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=8192)
 def db_time(value: float | None) -> str | None:
     """A DB datetime as Nova's JSON serialiser writes it: naive, with microseconds."""
     if value is None:
@@ -163,7 +168,8 @@ def show(env: Env, server: dict, shown: Shown = FULL) -> dict:
         if version in SINCE["admin_extras"]:
             for field in ("hostname", "kernel_id", "launch_index", "ramdisk_id", "reservation_id",
                           "root_device_name", "user_data"):
-                body[f"OS-EXT-SRV-ATTR:{field}"] = server[field]
+                if field != "user_data" or shown.user_data:
+                    body[f"OS-EXT-SRV-ATTR:{field}"] = server[field]
     if shown.extended_status:
         body["OS-EXT-STS:task_state"] = server["task_state"]
         body["OS-EXT-STS:vm_state"] = server["vm_state"]
@@ -186,7 +192,7 @@ def show(env: Env, server: dict, shown: Shown = FULL) -> dict:
     if version in SINCE["trusted_certs"]:
         body["trusted_image_certificates"] = server["trusted_certs"] or None
     if shown.server_groups and version in SINCE["server_groups"]:
-        body["server_groups"] = list(server["server_groups"])
+        body["server_groups"] = server_groups.of_server(env.backend, server["id"])
     if version in SINCE["locked_reason"]:
         body["locked_reason"] = server["locked_reason"]
     if version in SINCE["hostname_for_all"] and not extended:
@@ -261,3 +267,21 @@ def updated(env: Env, server: dict) -> dict:
     if env.version in SINCE["full_update"]:
         return {"server": show(env, server, replace(FULL, server_groups=True))}
     return {"server": show(env, server, replace(BASIC, server_groups=True))}
+
+
+REBUILD_KEY_NAME = between("2.54")
+REBUILD_USER_DATA = between("2.57")
+
+
+def rebuilt(env: Env, server: dict, admin_pass: str | None) -> dict:
+    """POST rebuild: the PUT view plus key_name (2.54), adminPass, and user_data top-level (2.57)."""
+    if env.version in SINCE["full_update"]:
+        shown = replace(FULL, server_groups=True, user_data=False)
+    else:
+        shown = replace(BASIC, server_groups=True, key_name=env.version in REBUILD_KEY_NAME)
+    body = show(env, server, shown)
+    if admin_pass is not None:
+        body["adminPass"] = admin_pass
+    if env.version in REBUILD_USER_DATA:
+        body["user_data"] = server["user_data"]
+    return {"server": body}

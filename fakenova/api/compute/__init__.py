@@ -8,6 +8,14 @@ from fakenova.api.compute import availability_zones  # noqa: F401
 from fakenova.api.compute import limits  # noqa: F401
 from fakenova.api.compute import quota_sets  # noqa: F401
 from fakenova.api.compute import servers  # noqa: F401
+from fakenova.api.compute import server_actions  # noqa: F401
+from fakenova.api.compute import instance_actions  # noqa: F401
+from fakenova.api.compute import server_metadata  # noqa: F401
+from fakenova.api.compute import server_tags  # noqa: F401
+from fakenova.api.compute import server_ips  # noqa: F401
+from fakenova.api.compute import server_password  # noqa: F401
+from fakenova.api.compute import interfaces  # noqa: F401
+from fakenova.api.compute import server_groups  # noqa: F401
 from fakenova.api.compute.blueprint import bp, prepare_request
 
 __all__ = ["bp", "prepare_request"]

@@ -7,6 +7,7 @@ validate against the schema file for the current microversion.
 from __future__ import annotations
 
 import functools
+import re
 
 from flask import Blueprint, g, request
 
@@ -74,7 +75,9 @@ def query(resource: str, operation: str) -> dict[str, list[str]]:
     schemas = backend().schemas
     if schemas.validate_query(args, "compute", resource, operation, version()):
         known = schemas.query_properties("compute", resource, operation, version())
-        args = {key: values for key, values in args.items() if key in known}
+        patterns = [re.compile(p) for p in schemas.query_patterns("compute", resource, operation, version())]
+        args = {key: values for key, values in args.items()
+                if key in known or any(p.match(key) for p in patterns)}
     return args
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from flask import Blueprint, request
 
-from fakenova.api.common import authenticate
+from fakenova.api.common import authenticate, parse_json
 from fakenova.domain.networks import neutron_error
 from fakenova.errors import BadRequest
 
@@ -33,7 +32,7 @@ def resource_body(resource: str, *, allowed: dict[str, type | tuple], required: 
     if not raw:
         raise bad_request("Resource body required")
     try:
-        data = json.loads(raw)
+        data = parse_json(raw)
     except (ValueError, UnicodeDecodeError):
         raise bad_request("Body contains invalid data") from None
     if not isinstance(data, dict):

@@ -1,0 +1,114 @@
+"""Scale: list pages and creates with 1,000 to 100,000 servers in the store; memory per server.
+
+Requests go through the whole app in process (Flask's test client: routing, auth, microversion,
+validation, settle, views, journal), without a socket, so the figures show how the app's own work
+grows with the store. How the store is filled: see ``benchmarks.population``.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import tracemalloc
+
+from benchmarks import population
+from benchmarks.harness import Config, Report, Row, median_of, median_seconds
+from fakenova.app import create_app
+from fakenova.backend import Backend
+
+GROUP = "scale"
+DETAIL = "/compute/v2.1/servers/detail?limit=100"
+VARIANTS = {
+    "GET /servers/detail?limit=100": "",
+    f"… &name={population.FILTERED_ROLE} (1 in {population.FILTER_EVERY} match)": f"&name={population.FILTERED_ROLE}",
+    "… &marker=<the middle server>": "&marker={marker}",
+}
+
+
+def _size_label(size: int) -> str:
+    return f"{size:,} servers"
+
+
+class Scaled:
+    def __init__(self, size: int):
+        self.backend = Backend(population.bench_settings())
+        self.app = create_app(backend=self.backend)
+        self.client = self.app.test_client()
+        started = time.perf_counter()
+        self.ids = population.fill(self.backend, population.user_context(self.backend), size)
+        self.fill_seconds = time.perf_counter() - started
+        response = self.client.post("/identity/v3/auth/tokens", json={"auth": {
+            "identity": {"methods": ["password"], "password": {
+                "user": {"name": "demo", "domain": {"name": "Default"}, "password": "demo"}}},
+            "scope": {"project": {"name": "demo", "domain": {"name": "Default"}}}}})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        self.headers = {"X-Auth-Token": response.headers["X-Subject-Token"],
+                        "OpenStack-API-Version": "compute latest"}
+
+    def get(self, path: str):
+        response = self.client.get(path, headers=self.headers)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response
+
+    def check_full_page(self, path: str) -> None:
+        """Once, untimed: parsing the body is the client's work, not the app's."""
+        assert len(self.get(path).get_json()["servers"]) == 100, f"a full page for {path}"
+
+    def create(self) -> None:
+        body = population.create_body(self.backend, "scaled")
+        response = self.client.post("/compute/v2.1/servers", json=body, headers=self.headers)
+        assert response.status_code == 202, response.get_data(as_text=True)
+
+
+def run(config: Config, report: Report) -> None:
+    first = config.sizes[0]
+    for size in config.sizes:
+        scaled = Scaled(size)
+        marker = scaled.ids[len(scaled.ids) // 2]
+        for variant, suffix in VARIANTS.items():
+            path = DETAIL + suffix.format(marker=marker)
+            scaled.check_full_page(path)
+            seconds = median_seconds(lambda: scaled.get(path), number=5, repeats=config.repeats)
+            name = f"{variant}, {_size_label(size)}"
+            row = Row(GROUP, name, seconds)
+            if size != first:
+                row.baseline = f"{variant}, {_size_label(first)}"
+            if size >= 100_000:
+                row.target = "≤ 3× at 1,000"
+                row.met = seconds <= 3 * report.find(GROUP, row.baseline).value
+            report.add(row)
+        create_name = "POST /servers (networks none)"
+        report.add(Row(GROUP, f"{create_name}, {_size_label(size)}",
+                       median_seconds(scaled.create, number=5, repeats=config.repeats),
+                       baseline=None if size == first else f"{create_name}, {_size_label(first)}"))
+        report.notes.append(f"{GROUP}: filling {size:,} servers took {scaled.fill_seconds:.2f} s "
+                            f"({scaled.fill_seconds / size * 1e6:.1f} µs per server)")
+        del scaled
+        gc.collect()
+    report.notes.append(f"{GROUP}: quotas on instances, cores and RAM are unlimited here (-1), so a create skips "
+                        "counting the project's servers; with a finite quota that count is a scan of the store")
+    _memory(config, report)
+
+
+def _bytes_per_server(count: int, networks: str) -> float:
+    backend = Backend(population.bench_settings())
+    context = population.user_context(backend)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for index in range(count):
+            population.create_one(backend, context, f"mem-{index}", networks=networks)
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return (after - before) / count
+
+
+def _memory(config: Config, report: Report) -> None:
+    runs = min(config.repeats, 3)
+    for count, networks, what in ((config.memory_servers, "none", "no port"), (40, "auto", "with its Neutron port")):
+        per_server = median_of(_bytes_per_server(count, networks) for _ in range(runs)) / 1024
+        report.add(Row(GROUP, f"memory per server (domain create ×{count:,}, {what})", per_server, unit="KB",
+                       target="< 10 KB", met=per_server < 10))

@@ -1,0 +1,70 @@
+"""/servers/{id}/os-instance-actions[/{request_id}] (nova/api/openstack/compute/instance_actions.py)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import jsonify, request
+
+from fakenova.api.common import backend, context
+from fakenova.api.compute.blueprint import query, route, self_link, version
+from fakenova.domain import instance_actions
+from fakenova.microversion import between
+from fakenova.validation import parse_iso8601
+from fakenova.views import instance_actions as views
+
+DELETED_READABLE = between("2.21")   # actions of a deleted server can be read
+PAGED = between("2.58")              # limit, marker, changes-since (+ changes-before from 2.66), links
+
+
+@route("/servers/<server_id>/os-instance-actions")
+def list_instance_actions(server_id: str):
+    params = query("instance_actions", "index")
+    paged = version() in PAGED
+    options = {}
+    if paged:
+        options = {"limit": _int(params, "limit"), "marker": _one(params, "marker"),
+                   "changes_since": _time(params, "changes-since"), "changes_before": _time(params, "changes-before")}
+    records = instance_actions.list_actions(backend(), context(), server_id,
+                                            include_deleted=version() in DELETED_READABLE, **options)
+    body = {"instanceActions": [views.action(record, version()) for record in records]}
+    if paged:
+        links = _next_link(server_id, records, options["limit"])
+        if links:
+            body["links"] = links
+    return jsonify(body)
+
+
+@route("/servers/<server_id>/os-instance-actions/<request_id>")
+def show_instance_action(server_id: str, request_id: str):
+    query("instance_actions", "show")
+    ctx = context()
+    server, record = instance_actions.get_action(backend(), ctx, server_id, request_id,
+                                                 include_deleted=version() in DELETED_READABLE)
+    return jsonify({"instanceAction": views.action_with_events(record, server, version(), ctx)})
+
+
+def _one(params: dict, name: str) -> str | None:
+    values = params.get(name)
+    return values[-1] if values else None
+
+
+def _int(params: dict, name: str) -> int | None:
+    value = _one(params, name)
+    return None if value is None else int(value)
+
+
+def _time(params: dict, name: str) -> float | None:
+    value = _one(params, name)
+    return None if value is None else parse_iso8601(value).timestamp()
+
+
+def _next_link(server_id: str, records: list[dict], limit: int | None) -> list[dict]:
+    """Nova's _get_collection_links: a "next" link when the page is full (limit, or max_limit)."""
+    page_size = min(limit if limit is not None else instance_actions.MAX_LIMIT, instance_actions.MAX_LIMIT)
+    if not page_size or page_size != len(records):
+        return []
+    params = {key: values[-1] for key, values in sorted(request.args.lists())}
+    params["marker"] = records[-1]["request_id"]
+    href = f"{self_link('servers', server_id, 'os-instance-actions')}?{urlencode(params)}"
+    return [{"rel": "next", "href": href}]

@@ -1,0 +1,63 @@
+"""The benchmark harness (``make bench``): its store filler and its table. No timing is asserted."""
+
+from __future__ import annotations
+
+from benchmarks import population
+from benchmarks.harness import Report, Row, render
+from fakenova.app import create_app
+from fakenova.backend import Backend
+from tests.tempest_schemas import assert_valid
+
+DETAIL = "/compute/v2.1/servers/detail"
+
+
+def _token(client, user: str = "demo") -> str:
+    response = client.post("/identity/v3/auth/tokens", json={"auth": {
+        "identity": {"methods": ["password"], "password": {
+            "user": {"name": user, "domain": {"name": "Default"}, "password": user}}},
+        "scope": {"project": {"name": user, "domain": {"name": "Default"}}}}})
+    assert response.status_code == 201
+    return response.headers["X-Subject-Token"]
+
+
+def test_filled_servers_are_active_and_listed_newest_first_with_next_link():
+    backend = Backend(population.bench_settings())
+    client = create_app(backend=backend).test_client()
+    ids = population.fill(backend, population.user_context(backend), 150)
+    assert len(ids) == len(set(ids)) == 150
+
+    headers = {"X-Auth-Token": _token(client), "OpenStack-API-Version": "compute 2.1"}
+    response = client.get(f"{DETAIL}?limit=100", headers=headers)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert_valid("servers_client.ServersClient", "list_servers_detail", "2.1", 200, response.headers, body)
+    assert [s["id"] for s in body["servers"]] == ids[::-1][:100]
+    assert {s["status"] for s in body["servers"]} == {"ACTIVE"}
+    assert body["servers_links"][0]["href"].endswith(f"marker={ids[50]}")
+
+    # The name filter the scale benchmark uses matches one server in ten.
+    response = client.get(f"{DETAIL}?name={population.FILTERED_ROLE}", headers=headers)
+    assert len(response.get_json()["servers"]) == 15
+
+
+def test_filled_servers_belong_to_their_project_only():
+    backend = Backend(population.bench_settings())
+    client = create_app(backend=backend).test_client()
+    population.fill(backend, population.user_context(backend), 20)
+    headers = {"X-Auth-Token": _token(client, "alt_demo"), "OpenStack-API-Version": "compute 2.1"}
+    response = client.get(DETAIL, headers=headers)
+    assert response.status_code == 200
+    assert response.get_json() == {"servers": []}
+
+
+def test_table_shows_ratios_to_the_named_baseline_and_missed_targets():
+    report = Report()
+    report.add(Row("g", "base", 0.002))
+    report.add(Row("g", "slow", 0.006, baseline="base", target="< 5 ms", met=False))
+    report.add(Row("g", "rate", 300.0, unit="req/s"))
+    report.add(Row("g", "skipped", None, note="not there yet"))
+    table = render(report)
+    slow_line = next(line for line in table.splitlines() if "| slow" in line)
+    assert "6.00 ms" in slow_line and "3.00×" in slow_line and "NO" in slow_line
+    assert "300 req/s" in table and "skipped" in table
+    assert "- g / skipped: not there yet" in table

@@ -1,0 +1,586 @@
+"""Tenancy matrix: five personas against every compute route, checked against Nova's default policy.
+
+Personas (fakenova/seeds.py): admin (role admin, project admin), demo (member of demo), reader
+(reader only, project demo), manager (manager+member+reader, project demo) and alt_demo (member of
+another project). The target of every call is something demo owns: a server, a key pair, project
+demo's quota set. Each cell asserts the status and, for a denial, Nova's exact body:
+403 "Policy doesn't allow {rule} to be performed." or, for another project's server, 404
+"Instance {id} could not be found." before any policy check (nova/policies/*.py, facts §10).
+
+The rows are matched against the Flask url_map and the registered server actions: a compute route or
+an action without a row fails ``test_every_compute_route_has_a_row``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from fakenova import create_app
+from fakenova.api.compute import server_actions
+from fakenova.backend import Backend
+from fakenova.config import ConfigError, Settings
+from fakenova.pytest_plugin import instant_durations
+from fakenova.server import RunningServer
+from tempest.lib.api_schema.response.compute.v2_1 import flavors_extra_specs
+from tempest.lib.common.rest_client import RestClient
+from tests.conftest import Api, LiveServer
+from tests.server_helpers import image_id, network_id
+from tests.tempest_schemas import _Resp, assert_valid
+
+V21 = "/compute/v2.1"
+USERS = ("admin", "demo", "reader", "manager", "alt_demo")
+SERVERS = "servers_client.ServersClient"
+# FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
+EXTRA_SPECS = "flavors_extra_specs"
+
+# Who passes each kind of check when the target belongs to project demo (or to user demo).
+ADMIN, READER, MEMBER, MANAGER, ANYONE, OWNER = "admin", "reader", "member", "manager", "anyone", "owner"
+PASSES_ON_DEMO = {
+    ADMIN: {"admin"},
+    READER: {"admin", "demo", "reader", "manager"},
+    MEMBER: {"admin", "demo", "manager"},
+    MANAGER: {"admin", "manager"},
+    ANYONE: set(USERS),
+    OWNER: {"admin", "demo"},
+}
+# ... and when each caller acts on its own project.
+PASSES_ON_OWN = {
+    ADMIN: {"admin"},
+    READER: set(USERS),
+    MEMBER: {"admin", "demo", "manager", "alt_demo"},
+    MANAGER: {"admin", "manager"},
+    ANYONE: set(USERS),
+    OWNER: set(USERS),
+}
+
+# What another project's caller meets on a target of project demo before any policy runs.
+NOT_FOUND = "404"     # the server lookup is project-scoped (servers, most sub-resources, actions)
+POLICY = "403"        # the lookup is not scoped, the policy check denies (tags, server groups)
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    rule: str                    # the Flask rule under /compute/v2.1
+    path: str                    # formatted with the world's ids
+    policy: str | None           # Nova's rule name; None: no policy (flavor reads)
+    level: str
+    ok: int | tuple              # the success status (a tuple: any of these, e.g. state-dependent actions)
+    target: str = "demo"         # "demo": project demo's thing; "own": the caller's own project
+    other: str = ""              # NOT_FOUND or POLICY; default: NOT_FOUND for a server's path, else POLICY
+    version: str = "2.1"
+    body: object = None          # dict, or a callable world -> dict
+    tempest: tuple | None = None  # (client, schema name[, schema version]) for the success answer
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.method, _normal(self.rule)
+
+
+def _normal(rule: str) -> str:
+    """Converter names and types do not matter for matching: /servers/<server_id> == /servers/<id>."""
+    return re.sub(r"<[^>]*>", "<>", rule)
+
+
+S = "/servers/<server_id>"
+P = "/servers/{server}"
+
+
+def _server_create(world) -> dict:
+    return {"server": {"name": "mine", "imageRef": world["image"], "flavorRef": "1",
+                       "networks": [{"uuid": world["network"]}]}}
+
+
+ROWS = [
+    # servers (nova/policies/servers.py)
+    Row("POST", "/servers", "/servers", "os_compute_api:servers:create", MEMBER, 202, target="own",
+        version="2.37", body=_server_create, tempest=(SERVERS, "create_server_with_admin_pass", "2.1")),
+    Row("GET", "/servers", "/servers", "os_compute_api:servers:index", READER, 200, target="own",
+        tempest=(SERVERS, "list_servers")),
+    Row("GET", "/servers", "/servers?all_tenants=1", "os_compute_api:servers:index:get_all_tenants", ADMIN,
+        200, target="own", tempest=(SERVERS, "list_servers")),
+    Row("GET", "/servers/detail", "/servers/detail", "os_compute_api:servers:detail", READER, 200,
+        target="own", tempest=(SERVERS, "list_servers_detail")),
+    Row("GET", "/servers/detail", "/servers/detail?all_tenants=true",
+        "os_compute_api:servers:detail:get_all_tenants", ADMIN, 200, target="own",
+        tempest=(SERVERS, "list_servers_detail")),
+    Row("GET", S, P, "os_compute_api:servers:show", READER, 200, tempest=(SERVERS, "get_server")),
+    Row("PUT", S, P, "os_compute_api:servers:update", MEMBER, 200, body={"server": {"name": "renamed"}},
+        tempest=(SERVERS, "update_server")),
+    Row("DELETE", S, P, "os_compute_api:servers:delete", MEMBER, 204, tempest=(SERVERS, "delete_server")),
+    # sub-resources
+    Row("GET", S + "/ips", P + "/ips", "os_compute_api:ips:index", READER, 200,
+        tempest=(SERVERS, "list_addresses")),
+    Row("GET", S + "/ips/<network>", P + "/ips/private", "os_compute_api:ips:show", READER, 200,
+        tempest=(SERVERS, "list_addresses_by_network")),
+    Row("GET", S + "/metadata", P + "/metadata", "os_compute_api:server-metadata:index", READER, 200,
+        tempest=(SERVERS, "list_server_metadata")),
+    Row("POST", S + "/metadata", P + "/metadata", "os_compute_api:server-metadata:create", MEMBER, 200,
+        body={"metadata": {"a": "b"}}, tempest=(SERVERS, "update_server_metadata")),
+    Row("PUT", S + "/metadata", P + "/metadata", "os_compute_api:server-metadata:update_all", MEMBER, 200,
+        body={"metadata": {"a": "b"}}, tempest=(SERVERS, "set_server_metadata")),
+    Row("GET", S + "/metadata/<key>", P + "/metadata/k", "os_compute_api:server-metadata:show", READER, 200,
+        tempest=(SERVERS, "set_show_server_metadata_item")),
+    Row("PUT", S + "/metadata/<key>", P + "/metadata/k", "os_compute_api:server-metadata:update", MEMBER,
+        200, body={"meta": {"k": "v2"}}, tempest=(SERVERS, "set_show_server_metadata_item")),
+    Row("DELETE", S + "/metadata/<key>", P + "/metadata/k", "os_compute_api:server-metadata:delete", MEMBER,
+        204, tempest=(SERVERS, "delete_server_metadata_item")),
+    # tags look the server up in the (unscoped) instance mapping, then ask the policy: 403 for others
+    Row("GET", S + "/tags", P + "/tags", "os_compute_api:os-server-tags:index", READER, 200, other=POLICY,
+        version="2.26", tempest=(SERVERS, "list_tags")),
+    Row("PUT", S + "/tags", P + "/tags", "os_compute_api:os-server-tags:update_all", MEMBER, 200,
+        other=POLICY, version="2.26", body={"tags": ["x"]}, tempest=(SERVERS, "update_all_tags")),
+    Row("DELETE", S + "/tags", P + "/tags", "os_compute_api:os-server-tags:delete_all", MEMBER, 204,
+        other=POLICY, version="2.26", tempest=(SERVERS, "delete_all_tags")),
+    Row("GET", S + "/tags/<tag>", P + "/tags/t", "os_compute_api:os-server-tags:show", READER, 204,
+        other=POLICY, version="2.26", tempest=(SERVERS, "check_tag_existence")),
+    Row("PUT", S + "/tags/<tag>", P + "/tags/new", "os_compute_api:os-server-tags:update", MEMBER, 201,
+        other=POLICY, version="2.26", tempest=(SERVERS, "update_tag")),
+    Row("DELETE", S + "/tags/<tag>", P + "/tags/t", "os_compute_api:os-server-tags:delete", MEMBER, 204,
+        other=POLICY, version="2.26", tempest=(SERVERS, "delete_tag")),
+    Row("GET", S + "/os-instance-actions", P + "/os-instance-actions", "os_compute_api:os-instance-actions:list",
+        READER, 200, tempest=(SERVERS, "list_instance_actions")),
+    Row("GET", S + "/os-instance-actions/<request_id>", P + "/os-instance-actions/{request_id}",
+        "os_compute_api:os-instance-actions:show", READER, 200, tempest=(SERVERS, "show_instance_action")),
+    Row("GET", S + "/os-interface", P + "/os-interface", "os_compute_api:os-attach-interfaces:list", READER,
+        200, tempest=("interfaces_client.InterfacesClient", "list_interfaces")),
+    Row("POST", S + "/os-interface", P + "/os-interface", "os_compute_api:os-attach-interfaces:create",
+        MEMBER, 200, body=lambda world: {"interfaceAttachment": {"net_id": world["network"]}},
+        tempest=("interfaces_client.InterfacesClient", "get_create_interfaces")),
+    Row("GET", S + "/os-interface/<port_id>", P + "/os-interface/{port}",
+        "os_compute_api:os-attach-interfaces:show", READER, 200,
+        tempest=("interfaces_client.InterfacesClient", "get_create_interfaces")),
+    Row("DELETE", S + "/os-interface/<port_id>", P + "/os-interface/{port}",
+        "os_compute_api:os-attach-interfaces:delete", MEMBER, 202,
+        tempest=("interfaces_client.InterfacesClient", "delete_interface")),
+    Row("GET", S + "/os-server-password", P + "/os-server-password", "os_compute_api:os-server-password:show",
+        READER, 200, tempest=(SERVERS, "show_password")),
+    Row("DELETE", S + "/os-server-password", P + "/os-server-password",
+        "os_compute_api:os-server-password:clear", MEMBER, 204,
+        tempest=(SERVERS, "server_actions_delete_password")),
+    # server groups: found first (not project-scoped), then the policy on the group's project
+    Row("GET", "/os-server-groups", "/os-server-groups", "os_compute_api:os-server-groups:index", READER, 200,
+        target="own", tempest=("server_groups_client.ServerGroupsClient", "list_server_groups")),
+    # Nova asks the all_projects rule of admins only; anyone else silently gets their own groups.
+    Row("GET", "/os-server-groups", "/os-server-groups?all_projects=True", "os_compute_api:os-server-groups:index",
+        READER, 200, target="own", tempest=("server_groups_client.ServerGroupsClient", "list_server_groups")),
+    Row("POST", "/os-server-groups", "/os-server-groups", "os_compute_api:os-server-groups:create", MEMBER,
+        200, target="own", body={"server_group": {"name": "g2", "policies": ["affinity"]}},
+        tempest=("server_groups_client.ServerGroupsClient", "create_show_server_group")),
+    Row("GET", "/os-server-groups/<group_id>", "/os-server-groups/{group}", "os_compute_api:os-server-groups:show",
+        READER, 200, other=POLICY,
+        tempest=("server_groups_client.ServerGroupsClient", "create_show_server_group")),
+    Row("DELETE", "/os-server-groups/<group_id>", "/os-server-groups/{group}",
+        "os_compute_api:os-server-groups:delete", MEMBER, 204, other=POLICY,
+        tempest=("server_groups_client.ServerGroupsClient", "delete_server_group")),
+    # flavors: reads have no policy at all
+    Row("GET", "/flavors", "/flavors", None, ANYONE, 200, target="own",
+        tempest=("flavors_client.FlavorsClient", "list_flavors")),
+    Row("GET", "/flavors/detail", "/flavors/detail", None, ANYONE, 200, target="own",
+        tempest=("flavors_client.FlavorsClient", "list_flavors_details")),
+    Row("GET", "/flavors/<flavor_id>", "/flavors/1", None, ANYONE, 200, target="own",
+        tempest=("flavors_client.FlavorsClient", "create_update_get_flavor_details")),
+    Row("POST", "/flavors", "/flavors", "os_compute_api:os-flavor-manage:create", ADMIN, 200, target="own",
+        body={"flavor": {"name": "f.new", "ram": 64, "vcpus": 1, "disk": 1}},
+        tempest=("flavors_client.FlavorsClient", "create_update_get_flavor_details")),
+    Row("PUT", "/flavors/<flavor_id>", "/flavors/1", "os_compute_api:os-flavor-manage:update", ADMIN, 200,
+        target="own", version="2.55", body={"flavor": {"description": "tiny"}},
+        tempest=("flavors_client.FlavorsClient", "create_update_get_flavor_details")),
+    Row("DELETE", "/flavors/<flavor_id>", "/flavors/5", "os_compute_api:os-flavor-manage:delete", ADMIN, 202,
+        target="own", tempest=("flavors_client.FlavorsClient", "delete_flavor")),
+    Row("GET", "/flavors/<flavor_id>/os-extra_specs", "/flavors/1/os-extra_specs",
+        "os_compute_api:os-flavor-extra-specs:index", READER, 200, target="own",
+        tempest=(EXTRA_SPECS, "set_get_flavor_extra_specs")),
+    Row("POST", "/flavors/<flavor_id>/os-extra_specs", "/flavors/1/os-extra_specs",
+        "os_compute_api:os-flavor-extra-specs:create", ADMIN, 200, target="own",
+        body={"extra_specs": {"k2": "v2"}}, tempest=(EXTRA_SPECS, "set_get_flavor_extra_specs")),
+    Row("GET", "/flavors/<flavor_id>/os-extra_specs/<key>", "/flavors/1/os-extra_specs/k1",
+        "os_compute_api:os-flavor-extra-specs:show", READER, 200, target="own",
+        tempest=(EXTRA_SPECS, "set_get_flavor_extra_specs_key")),
+    Row("PUT", "/flavors/<flavor_id>/os-extra_specs/<key>", "/flavors/1/os-extra_specs/k1",
+        "os_compute_api:os-flavor-extra-specs:update", ADMIN, 200, target="own", body={"k1": "v9"},
+        tempest=(EXTRA_SPECS, "set_get_flavor_extra_specs_key")),
+    Row("DELETE", "/flavors/<flavor_id>/os-extra_specs/<key>", "/flavors/1/os-extra_specs/k1",
+        "os_compute_api:os-flavor-extra-specs:delete", ADMIN, 200, target="own",
+        tempest=(EXTRA_SPECS, "unset_flavor_extra_specs")),
+    # key pairs belong to a user: every caller owns its own, only admin may name demo's
+    Row("GET", "/os-keypairs", "/os-keypairs", "os_compute_api:os-keypairs:index", OWNER, 200, target="own",
+        tempest=("keypairs_client.KeyPairsClient", "list_keypairs")),
+    Row("GET", "/os-keypairs", "/os-keypairs?user_id={demo_user}", "os_compute_api:os-keypairs:index", OWNER,
+        200, version="2.10", tempest=("keypairs_client.KeyPairsClient", "list_keypairs")),
+    Row("POST", "/os-keypairs", "/os-keypairs", "os_compute_api:os-keypairs:create", OWNER, 200, target="own",
+        body={"keypair": {"name": "fresh"}}, tempest=("keypairs_client.KeyPairsClient", "create_keypair")),
+    Row("POST", "/os-keypairs", "/os-keypairs", "os_compute_api:os-keypairs:create", OWNER, 201, version="2.10",
+        body=lambda world: {"keypair": {"name": "fresh", "user_id": world["demo_user"]}},
+        tempest=("keypairs_client.KeyPairsClient", "create_keypair")),
+    Row("GET", "/os-keypairs/<name>", "/os-keypairs/demo-key?user_id={demo_user}",
+        "os_compute_api:os-keypairs:show", OWNER, 200, version="2.10",
+        tempest=("keypairs_client.KeyPairsClient", "get_keypair")),
+    Row("DELETE", "/os-keypairs/<name>", "/os-keypairs/demo-key?user_id={demo_user}",
+        "os_compute_api:os-keypairs:delete", OWNER, 204, version="2.10",
+        tempest=("keypairs_client.KeyPairsClient", "delete_keypair")),
+    # limits and quotas
+    Row("GET", "/limits", "/limits", "os_compute_api:limits", ANYONE, 200, target="own",
+        tempest=("limits_client.LimitsClient", "get_limit")),
+    Row("GET", "/limits", "/limits?tenant_id={demo_project}", "os_compute_api:limits:other_project", ADMIN, 200,
+        tempest=("limits_client.LimitsClient", "get_limit")),
+    Row("GET", "/os-quota-sets/<project_id>", "/os-quota-sets/{demo_project}", "os_compute_api:os-quota-sets:show",
+        READER, 200, other=POLICY, tempest=("quotas_client.QuotasClient", "get_quota_set")),
+    Row("GET", "/os-quota-sets/<project_id>/detail", "/os-quota-sets/{demo_project}/detail",
+        "os_compute_api:os-quota-sets:detail", READER, 200, other=POLICY,
+        tempest=("quotas_client.QuotasClient", "get_quota_set_details")),
+    Row("GET", "/os-quota-sets/<project_id>/defaults", "/os-quota-sets/{demo_project}/defaults",
+        "os_compute_api:os-quota-sets:defaults", ANYONE, 200, other=POLICY,
+        tempest=("quotas_client.QuotasClient", "get_quota_set")),
+    Row("PUT", "/os-quota-sets/<project_id>", "/os-quota-sets/{demo_project}", "os_compute_api:os-quota-sets:update",
+        ADMIN, 200, other=POLICY, body={"quota_set": {"instances": 20}},
+        tempest=("quotas_client.QuotasClient", "update_quota_set")),
+    Row("DELETE", "/os-quota-sets/<project_id>", "/os-quota-sets/{demo_project}",
+        "os_compute_api:os-quota-sets:delete", ADMIN, 202, other=POLICY,
+        tempest=("quotas_client.QuotasClient", "delete_quota")),
+    # availability zones
+    Row("GET", "/os-availability-zone", "/os-availability-zone", "os_compute_api:os-availability-zone:list",
+        ANYONE, 200, target="own",
+        tempest=("availability_zone_client.AvailabilityZoneClient", "list_availability_zone_list")),
+    Row("GET", "/os-availability-zone/detail", "/os-availability-zone/detail",
+        "os_compute_api:os-availability-zone:detail", ADMIN, 200, target="own",
+        tempest=("availability_zone_client.AvailabilityZoneClient", "list_availability_zone_list_detail")),
+]
+
+# Routes that exist in Nova and may not be built yet: rows ready for when they are.
+FUTURE_ROWS = [
+    Row("GET", S + "/os-volume_attachments", P + "/os-volume_attachments",
+        "os_compute_api:os-volumes-attachments:index", READER, 200),
+    Row("GET", S + "/diagnostics", P + "/diagnostics", "os_compute_api:os-server-diagnostics", ADMIN, 200),
+    Row("GET", S + "/topology", P + "/topology", "compute:server:topology:index", READER, 200, version="2.78"),
+]
+
+# A policy decision happens before the state check, so an allowed caller may meet the action's own
+# 400/404/409 (wrong state, nothing to confirm, no such security group on it); what matters here is
+# that it was neither a policy 403 nor the server's 404, and never a 5xx.
+PAST_POLICY = (200, 202, 204, 400, 404, 409)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    name: str
+    policy: str
+    level: str
+    body: object = None
+    version: str = "2.1"
+
+
+ACTION_ROWS = {row.name: row for row in [
+    ActionRow("reboot", "os_compute_api:servers:reboot", MEMBER, {"type": "SOFT"}),
+    ActionRow("os-stop", "os_compute_api:servers:stop", MEMBER),
+    ActionRow("os-start", "os_compute_api:servers:start", MEMBER),
+    ActionRow("pause", "os_compute_api:os-pause-server:pause", MEMBER),
+    ActionRow("unpause", "os_compute_api:os-pause-server:unpause", MEMBER),
+    ActionRow("suspend", "os_compute_api:os-suspend-server:suspend", MEMBER),
+    ActionRow("resume", "os_compute_api:os-suspend-server:resume", MEMBER),
+    ActionRow("lock", "os_compute_api:os-lock-server:lock", MEMBER),
+    ActionRow("unlock", "os_compute_api:os-lock-server:unlock", MEMBER),
+    ActionRow("rescue", "os_compute_api:os-rescue", MEMBER),
+    ActionRow("unrescue", "os_compute_api:os-unrescue", MEMBER),
+    ActionRow("shelve", "os_compute_api:os-shelve:shelve", MEMBER),
+    ActionRow("shelveOffload", "os_compute_api:os-shelve:shelve_offload", ADMIN),
+    ActionRow("unshelve", "os_compute_api:os-shelve:unshelve", MEMBER),
+    ActionRow("os-resetState", "os_compute_api:os-admin-actions:reset_state", ADMIN, {"state": "active"}),
+    ActionRow("injectNetworkInfo", "os_compute_api:os-admin-actions:inject_network_info", ADMIN),
+    ActionRow("restore", "os_compute_api:os-deferred-delete:restore", MEMBER),
+    ActionRow("forceDelete", "os_compute_api:os-deferred-delete:force", MEMBER),
+    ActionRow("trigger_crash_dump", "os_compute_api:servers:trigger_crash_dump", MEMBER, version="2.17"),
+    ActionRow("os-getConsoleOutput", "os_compute_api:os-console-output", MEMBER, {}),
+    ActionRow("changePassword", "os_compute_api:os-admin-password", MEMBER, {"adminPass": "s3cret"}),
+    ActionRow("addSecurityGroup", "os_compute_api:os-security-groups:add", MEMBER, {"name": "default"}),
+    ActionRow("removeSecurityGroup", "os_compute_api:os-security-groups:remove", MEMBER, {"name": "default"}),
+    ActionRow("resize", "os_compute_api:servers:resize", MEMBER, {"flavorRef": "2"}),
+    ActionRow("confirmResize", "os_compute_api:servers:confirm_resize", MEMBER),
+    ActionRow("revertResize", "os_compute_api:servers:revert_resize", MEMBER),
+    ActionRow("rebuild", "os_compute_api:servers:rebuild", MEMBER, lambda world: {"imageRef": world["image"]}),
+    ActionRow("createImage", "os_compute_api:servers:create_image", MEMBER, {"name": "snap"}),
+    ActionRow("createBackup", "os_compute_api:os-create-backup", MEMBER,
+              {"name": "bk", "backup_type": "daily", "rotation": 1}),
+    ActionRow("migrate", "os_compute_api:os-migrate-server:migrate", MANAGER),
+    ActionRow("os-migrateLive", "os_compute_api:os-migrate-server:migrate_live", MANAGER,
+              {"host": None, "block_migration": "auto"}, version="2.25"),
+    ActionRow("evacuate", "os_compute_api:os-evacuate", ADMIN, {}, version="2.14"),
+]}
+
+
+def _compute_routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(V21 + "/") or rule.rule.rstrip("/") == V21:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((method, _normal(rule.rule[len(V21):])))
+    return found
+
+
+ROUTES = _compute_routes(create_app())
+
+
+def test_every_compute_route_has_a_row():
+    covered = {row.key for row in ROWS + FUTURE_ROWS} | {("POST", _normal(S + "/action"))}
+    assert sorted(ROUTES - covered) == []
+    assert sorted(set(server_actions.ACTIONS) - set(ACTION_ROWS)) == []
+
+
+# --- the world every cell starts from --------------------------------------------------------------
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(durations=instant_durations())
+
+
+def _id_of(collection: dict, name: str) -> str:
+    return next(record["id"] for record in collection.values() if record["name"] == name)
+
+
+@pytest.fixture
+def world(api) -> dict:
+    """Things demo owns (a server with metadata, a tag and a port; a key pair; a server group) and
+    a flavor extra spec, built through the API as a client would."""
+    store = api.backend.store
+    ids = {"image": image_id(api.backend), "network": network_id(api.backend),
+           "demo_user": _id_of(store.users, "demo"), "demo_project": _id_of(store.projects, "demo")}
+    created = api.post(f"{V21}/servers", version="2.37", json={"server": {
+        "name": "target", "imageRef": ids["image"], "flavorRef": "1", "networks": "auto", "metadata": {"k": "v"}}})
+    assert created.status_code == 202, created.get_data(as_text=True)
+    ids["server"] = server = created.get_json()["server"]["id"]
+    assert api.get(f"{V21}/servers/{server}").get_json()["server"]["status"] == "ACTIVE"
+    ids["port"] = next(p["id"] for p in store.ports.values() if p["device_id"] == server)
+    if ("PUT", _normal(S + "/tags/<tag>")) in ROUTES:
+        assert api.put(f"{V21}/servers/{server}/tags/t", version="2.26").status_code == 201
+    if ("GET", _normal(S + "/os-instance-actions")) in ROUTES:
+        actions = api.get(f"{V21}/servers/{server}/os-instance-actions").get_json()["instanceActions"]
+        ids["request_id"] = actions[0]["request_id"]
+    if ("POST", "/os-server-groups") in ROUTES:
+        group = api.post(f"{V21}/os-server-groups", json={"server_group": {"name": "g", "policies": ["affinity"]}})
+        assert group.status_code == 200, group.get_data(as_text=True)
+        ids["group"] = group.get_json()["server_group"]["id"]
+    assert api.post(f"{V21}/os-keypairs", json={"keypair": {"name": "demo-key"}}).status_code == 200
+    spec = api.post(f"{V21}/flavors/1/os-extra_specs", user="admin", json={"extra_specs": {"k1": "v1"}})
+    assert spec.status_code == 200, spec.get_data(as_text=True)
+    return ids
+
+
+def _expected(row_level: str, target: str, other: str, user: str, rule: str | None, world: dict):
+    """(status or None for success, fault body or None)."""
+    if target == "demo" and user == "alt_demo" and other == NOT_FOUND:
+        return 404, {"itemNotFound": {"code": 404, "message": f"Instance {world['server']} could not be found."}}
+    passes = (PASSES_ON_DEMO if target == "demo" else PASSES_ON_OWN)[row_level]
+    if user in passes:
+        return None, None
+    return 403, {"forbidden": {"code": 403, "message": f"Policy doesn't allow {rule} to be performed."}}
+
+
+def _check(response, expected_status, expected_body, ok, tempest, version):
+    text = response.get_data(as_text=True)
+    if expected_status is not None:
+        assert (response.status_code, response.get_json()) == (expected_status, expected_body), text
+        return
+    oks = ok if isinstance(ok, tuple) else (ok,)
+    assert response.status_code in oks, text
+    if tempest is not None and response.status_code == oks[0]:
+        client, schema, *schema_version = tempest
+        body = response.get_json() if text else None
+        if client == EXTRA_SPECS:
+            RestClient.validate_response(getattr(flavors_extra_specs, schema),
+                                         _Resp(response.status_code, response.headers), body)
+        else:
+            assert_valid(client, schema, schema_version[0] if schema_version else version, response.status_code,
+                         response.headers, body)
+
+
+def _cells():
+    for row in ROWS + FUTURE_ROWS:
+        for user in USERS:
+            marks = [] if row.key in ROUTES else [pytest.mark.skip(reason="route not built yet")]
+            yield pytest.param(row, user, id=f"{row.method} {row.path} {row.policy or 'no-policy'} as {user}",
+                               marks=marks)
+
+
+@pytest.mark.parametrize("row, user", list(_cells()))
+def test_route_matrix(api, world, row: Row, user: str):
+    body = row.body(world) if callable(row.body) else row.body
+    response = api.request(row.method, V21 + row.path.format(**world), user=user, version=row.version,
+                           **({"json": body} if body is not None else {}))
+    other = row.other or (NOT_FOUND if "{server}" in row.path else POLICY)
+    status, fault = _expected(row.level, row.target, other, user, row.policy, world)
+    _check(response, status, fault, row.ok, row.tempest, row.version)
+
+
+def _action_cells():
+    for name, row in ACTION_ROWS.items():
+        for user in USERS:
+            marks = [] if name in server_actions.ACTIONS else [pytest.mark.skip(reason="action not built yet")]
+            yield pytest.param(row, user, id=f"{name} as {user}", marks=marks)
+
+
+@pytest.mark.parametrize("row, user", list(_action_cells()))
+def test_action_matrix(api, world, row: ActionRow, user: str):
+    value = row.body(world) if callable(row.body) else row.body
+    response = api.post(f"{V21}/servers/{world['server']}/action", user=user, version=row.version,
+                        json={row.name: value})
+    status, fault = _expected(row.level, "demo", NOT_FOUND, user, row.policy, world)
+    if status is not None:
+        assert (response.status_code, response.get_json()) == (status, fault), response.get_data(as_text=True)
+    else:
+        text = response.get_data(as_text=True)
+        assert response.status_code in PAST_POLICY, text
+        assert "Policy doesn't allow" not in text and f"Instance {world['server']} could not" not in text, text
+
+
+# --- what each persona sees ------------------------------------------------------------------------
+
+def test_lists_are_scoped_to_the_callers_project(api, world):
+    """Without all_tenants even admin sees only its own project's servers; alt_demo never sees demo's."""
+    seen = {}
+    for user in USERS:
+        response = api.get(f"{V21}/servers/detail", user=user, version="2.37")
+        assert_valid(SERVERS, "list_servers_detail", "2.37", 200, response.headers, response.get_json())
+        seen[user] = [s["id"] for s in response.get_json()["servers"]]
+    assert seen == {"admin": [], "demo": [world["server"]], "reader": [world["server"]],
+                    "manager": [world["server"]], "alt_demo": []}
+    everything = api.get(f"{V21}/servers?all_tenants=1", user="admin").get_json()["servers"]
+    assert [s["id"] for s in everything] == [world["server"]]
+
+
+def test_other_projects_server_is_404_even_for_an_action_it_could_not_do(api, world):
+    """os-resetState is admin-only, yet alt_demo hears 404: the lookup comes before the policy."""
+    if "os-resetState" not in server_actions.ACTIONS:
+        pytest.skip("os-resetState not built yet")
+    response = api.post(f"{V21}/servers/{world['server']}/action", user="alt_demo",
+                        json={"os-resetState": {"state": "error"}})
+    assert (response.status_code, response.get_json()) == (404, {"itemNotFound": {
+        "code": 404, "message": f"Instance {world['server']} could not be found."}})
+
+
+def test_an_unknown_server_is_404_for_every_persona(api):
+    missing = "00000000-0000-4000-8000-000000000000"
+    for user in USERS:
+        response = api.put(f"{V21}/servers/{missing}", user=user, json={"server": {"name": "x"}})
+        assert (response.status_code, response.get_json()) == (404, {"itemNotFound": {
+            "code": 404, "message": f"Instance {missing} could not be found."}})
+
+
+# --- policy overrides -----------------------------------------------------------------------------
+
+def _api_with(policy: dict) -> Api:
+    backend = Backend(Settings(durations=instant_durations(), policy=policy))
+    return Api(create_app(backend=backend).test_client(), backend)
+
+
+def test_override_forbids_members_to_create_servers():
+    api = _api_with({"os_compute_api:servers:create": ["admin"]})
+    body = {"server": {"name": "x", "imageRef": image_id(api.backend), "flavorRef": "1",
+                       "networks": [{"uuid": network_id(api.backend)}]}}
+    denied = api.post(f"{V21}/servers", json=body, version="2.37")
+    assert (denied.status_code, denied.get_json()) == (403, {"forbidden": {
+        "code": 403, "message": "Policy doesn't allow os_compute_api:servers:create to be performed."}})
+    assert api.post(f"{V21}/servers", json=body, version="2.37", user="admin").status_code == 202
+
+
+def test_override_with_a_level_name_lets_readers_write():
+    api = _api_with({"os_compute_api:servers:create": "reader"})
+    body = {"server": {"name": "x", "imageRef": image_id(api.backend), "flavorRef": "1", "networks": "auto"}}
+    assert api.post(f"{V21}/servers", json=body, version="2.37", user="reader").status_code == 202
+    # The project scoping stays: the reader's server is demo's, so alt_demo still cannot see it.
+    assert api.get(f"{V21}/servers", user="alt_demo").get_json() == {"servers": []}
+
+
+def test_override_roles_keep_project_scoping():
+    """A role list means "that role on the target's project": manager of demo cannot touch alt_demo's."""
+    api = _api_with({"os_compute_api:os-quota-sets:show": ["manager"]})
+    demo = _id_of(api.backend.store.projects, "demo")
+    alt = _id_of(api.backend.store.projects, "alt_demo")
+    assert api.get(f"{V21}/os-quota-sets/{demo}", user="manager").status_code == 200
+    for user, project in (("demo", demo), ("manager", alt)):
+        response = api.get(f"{V21}/os-quota-sets/{project}", user=user)
+        assert (response.status_code, response.get_json()) == (403, {"forbidden": {
+            "code": 403, "message": "Policy doesn't allow os_compute_api:os-quota-sets:show to be performed."}})
+
+
+@pytest.mark.parametrize("policy, message", [
+    ({"os_compute_api:servers:crate": "member"}, "policy: unknown rule 'os_compute_api:servers:crate'"),
+    ({"os_compute_api:servers:create": "members"}, "policy: 'os_compute_api:servers:create' must be one of"),
+    ({"os_compute_api:servers:create": []}, "policy: 'os_compute_api:servers:create' must be one of"),
+    ({"os_compute_api:servers:create": [1]}, "policy: 'os_compute_api:servers:create' must be one of"),
+])
+def test_a_bad_override_fails_at_start(policy, message):
+    with pytest.raises(ConfigError) as caught:
+        Backend(Settings(policy=policy))
+    assert str(caught.value).startswith(message)
+
+
+def test_override_from_the_environment():
+    settings = Settings.load(environ={"FAKENOVA_POLICY": '{"os_compute_api:limits": "nobody"}'})
+    api = Api(create_app(backend=Backend(settings)).test_client(), Backend(settings))
+    response = api.get(f"{V21}/limits", user="admin")
+    assert (response.status_code, response.get_json()) == (403, {"forbidden": {
+        "code": 403, "message": "Policy doesn't allow os_compute_api:limits to be performed."}})
+
+
+# --- the same answers through real clients ----------------------------------------------------------
+
+def test_cli_reader_may_look_but_not_create(live):
+    server = live.sdk("demo").compute.create_server(name="vm", image_id=image_id(live.backend), flavor_id="1",
+                                                    networks="auto")
+    listed = live.openstack("server", "list", "-f", "json", user="reader")
+    assert [s["ID"] for s in listed] == [server.id]
+    denied = live.openstack("server", "create", "--flavor", "1", "--image", image_id(live.backend),
+                            "--network", "private", "x", user="reader", check=False)
+    assert denied.returncode != 0
+    assert denied.stderr.startswith("ForbiddenException: 403: ")
+    assert denied.stderr.endswith("Policy doesn't allow os_compute_api:servers:create to be performed.\n")
+
+
+def test_sdk_other_project_cannot_see_or_delete(live):
+    import openstack.exceptions
+
+    server = live.sdk("demo").compute.create_server(name="vm", image_id=image_id(live.backend), flavor_id="1",
+                                                    networks="auto")
+    alt = live.sdk("alt_demo")
+    assert alt.compute.find_server(server.id, ignore_missing=True) is None
+    with pytest.raises(openstack.exceptions.NotFoundException, match=f"Instance {server.id} could not be found"):
+        alt.compute.delete_server(server.id, ignore_missing=False)
+    assert live.sdk("demo").compute.get_server(server.id).id == server.id
+
+
+def test_novaclient_manager_sees_the_project_and_migrate_is_manager_only(live):
+    from novaclient import exceptions
+
+    server = live.sdk("demo").compute.create_server(name="vm", image_id=image_id(live.backend), flavor_id="1",
+                                                    networks="auto")
+    manager = live.novaclient("manager", "2.60")
+    assert [s.id for s in manager.servers.list()] == [server.id]
+    if "migrate" in server_actions.ACTIONS:
+        with pytest.raises(exceptions.Forbidden, match="os_compute_api:os-migrate-server:migrate"):
+            live.novaclient("demo", "2.60").servers.migrate(server.id)
+
+
+@pytest.fixture
+def live_members_list_all():
+    backend = Backend(Settings(durations=instant_durations(), policy={
+        "os_compute_api:servers:index:get_all_tenants": "member",
+        "os_compute_api:servers:detail:get_all_tenants": "member"}))
+    server = RunningServer(create_app(backend=backend), port=0).start()
+    yield LiveServer(backend, server)
+    server.stop()
+
+
+def test_cli_override_lets_members_list_all_projects(live_members_list_all):
+    live = live_members_list_all
+    theirs = live.sdk("alt_demo").compute.create_server(name="theirs", image_id=image_id(live.backend),
+                                                         flavor_id="1", networks="auto")
+    mine = live.sdk("demo").compute.create_server(name="mine", image_id=image_id(live.backend), flavor_id="1",
+                                                  networks="auto")
+    listed = live.openstack("server", "list", "--all-projects", "-f", "json", user="demo")
+    assert sorted(s["ID"] for s in listed) == sorted([theirs.id, mine.id])
+    denied = live.openstack("server", "list", "--all-projects", "-f", "json", user="reader", check=False)
+    assert "Policy doesn't allow os_compute_api:servers:detail:get_all_tenants to be performed." in denied.stderr
