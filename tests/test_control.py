@@ -556,3 +556,23 @@ def test_handle_credentials_environment_and_clouds_yaml(tmp_path, monkeypatch):
         monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(path))
         conn = openstack.connect(cloud="fakenova-admin")
         assert conn.current_project.name == "admin"
+
+
+def test_forced_status_is_what_openstack_server_show_reports(live):
+    """A status forced through the control plane is what the real CLI sees, fault included."""
+    import requests
+
+    from tests.server_helpers import IMAGE_NAME
+
+    live.backend.settings.durations = {"build": 0}
+    server = live.openstack("server", "create", "--image", IMAGE_NAME, "--flavor", "m1.tiny",
+                            "--network", "private", "forced-vm", "-f", "json")
+    forced = requests.post(f"{live.url}/_fake/servers/{server['id']}/status", timeout=10, json={
+        "status": "ERROR", "fault": {"code": 500, "message": "disk on fire"},
+        "then": {"after": 30, "status": "ACTIVE"}})
+    assert forced.status_code == 200, forced.text
+    shown = live.openstack("server", "show", server["id"], "-f", "json")
+    assert shown["status"] == "ERROR"
+    assert "disk on fire" in str(shown["fault"])
+    requests.post(f"{live.url}/_fake/clock", json={"advance": 30}, timeout=10)
+    assert live.openstack("server", "show", server["id"], "-f", "json")["status"] == "ACTIVE"

@@ -223,3 +223,21 @@ def test_novaclient_search_opts(live, monkeypatch):
     live.backend.store.servers[next(iter(live.backend.store.servers))]["locked_by"] = "owner"
     assert [s.name for s in nova.servers.list(search_opts={"locked": True})] == ["n-1"]
     assert sorted(s.name for s in nova.servers.list(search_opts={"vm_state": "active", "name": "n-"})) == ["n-1", "n-2"]
+
+
+def test_catastrophic_name_regex_is_a_400_not_a_hang(api):
+    """`(a|aa)+$` against a long run of a's backtracks exponentially; the filter must give up."""
+    from tests.server_helpers import create
+
+    create(api, name="a" * 40 + "!")
+    response = api.get("/compute/v2.1/servers?name=(a|aa)%2B$", version="2.1")
+    assert response.status_code == 400
+    message = response.get_json()["badRequest"]["message"]
+    assert message.startswith("Invalid input for query parameters name. Value: (a|aa)+$.")
+
+
+def test_invalid_name_regex_is_a_400(api):
+    response = api.get("/compute/v2.1/servers?name=(unclosed", version="2.1")
+    assert response.status_code == 400
+    assert response.get_json()["badRequest"]["message"] == (
+        "Invalid input for query parameters name. Value: (unclosed. '(unclosed' is not a 'regex'")

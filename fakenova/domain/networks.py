@@ -106,11 +106,16 @@ def visible(backend, network: dict, context) -> bool:
             or network["project_id"] == context.project_id)
 
 
+def _find(backend, collection: str, record_id: str, context, visible_to, kind: str, noun: str) -> dict:
+    """The record if it exists and the caller may see it; otherwise Neutron's typed 404."""
+    record = getattr(backend.store, collection).get(record_id)
+    if record is None or not visible_to(backend, record, context):
+        raise not_found(f"{kind}NotFound", f"{noun} {record_id} could not be found.")
+    return record
+
+
 def get_network(backend, network_id: str, context) -> dict:
-    network = backend.store.networks.get(network_id)
-    if network is None or not visible(backend, network, context):
-        raise not_found("NetworkNotFound", f"Network {network_id} could not be found.")
-    return network
+    return _find(backend, "networks", network_id, context, visible, "Network", "Network")
 
 
 def subnet_visible(backend, subnet: dict, context) -> bool:
@@ -120,10 +125,7 @@ def subnet_visible(backend, subnet: dict, context) -> bool:
 
 
 def get_subnet(backend, subnet_id: str, context) -> dict:
-    subnet = backend.store.subnets.get(subnet_id)
-    if subnet is None or not subnet_visible(backend, subnet, context):
-        raise not_found("SubnetNotFound", f"Subnet {subnet_id} could not be found.")
-    return subnet
+    return _find(backend, "subnets", subnet_id, context, subnet_visible, "Subnet", "Subnet")
 
 
 def port_visible(backend, port: dict, context) -> bool:
@@ -135,10 +137,7 @@ def port_visible(backend, port: dict, context) -> bool:
 
 
 def get_port(backend, port_id: str, context) -> dict:
-    port = backend.store.ports.get(port_id)
-    if port is None or not port_visible(backend, port, context):
-        raise not_found("PortNotFound", f"Port {port_id} could not be found.")
-    return port
+    return _find(backend, "ports", port_id, context, port_visible, "Port", "Port")
 
 
 def not_found(kind: str, message: str) -> NotFound:

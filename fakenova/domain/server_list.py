@@ -17,10 +17,9 @@ nova/compute/api.py ``get_all`` and nova/db/main/api.py ``instance_get_all_by_fi
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
-from fakenova.domain import lifecycle, policy, server_order, servers as server_domain
+from fakenova.domain import lifecycle, patterns, policy, server_order, servers as server_domain
 from fakenova.errors import BadRequest, Forbidden
 from fakenova.validation import parse_iso8601
 
@@ -128,6 +127,11 @@ def search(backend, context, params: dict[str, list[str]], options: ListOptions)
         opts.pop("tenant_id", None)
         opts["project_id"] = context.project_id
     ip_patterns = [opts.pop(key) for key in IP_FILTERS if key in opts]
+    # User regexes are compiled once, before the lock, and searched within a time budget: a
+    # catastrophic pattern is a 400, never a stalled store.
+    for key, value in list(opts.items()):
+        if FILTERS.get(key, (None,))[0] == REGEX:
+            opts[key] = patterns.UserRegex(key, value)
 
     limit = _limit(params)
     marker = params.get("marker", [None])[-1]
@@ -283,7 +287,7 @@ def _matches(backend, server: dict, key: str, value) -> bool:
         return actual is not None and str(actual) == value
     if kind == REGEX:
         text = _as_db_text(field, actual)
-        return text is not None and re.search(value, text) is not None
+        return text is not None and value.search(text)
     if kind == IMAGE:
         return actual == value.rstrip("/").rsplit("/", 1)[-1]
     if kind == FLAVOR:

@@ -11,45 +11,31 @@ from fakenova.api.network.query import item_response, list_response
 from fakenova.domain import networks
 
 
-@bp.get(f"{API_PREFIX}/networks")
-def list_networks():
-    store, ctx = backend().store, context()
-    with store.lock:
-        items = [views.network(n, ctx) for n in store.networks.values() if networks.visible(backend(), n, ctx)]
-    return list_response("network", "networks", items,
-                         not_found=lambda marker: networks.get_network(backend(), marker, ctx))
+# singular, plural, store collection, visibility rule, lookup (404 with Neutron's type), view.
+READ_ONLY_VIEWS = (
+    ("network", "networks", "networks", networks.visible, networks.get_network, views.network),
+    ("subnet", "subnets", "subnets", networks.subnet_visible, networks.get_subnet, views.subnet),
+    ("port", "ports", "ports", networks.port_visible, networks.get_port, views.port),
+)
 
 
-@bp.get(f"{API_PREFIX}/networks/<network_id>")
-def show_network(network_id):
-    return item_response("network", views.network(networks.get_network(backend(), network_id, context()), context()))
+def _register_list_and_show(singular, plural, collection, visible, get, view) -> None:
+    def list_items():
+        store, ctx = backend().store, context()
+        with store.lock:
+            items = [view(record, ctx) for record in getattr(store, collection).values()
+                     if visible(backend(), record, ctx)]
+        return list_response(singular, plural, items, not_found=lambda marker: get(backend(), marker, ctx))
+
+    def show_item(item_id):
+        return item_response(singular, view(get(backend(), item_id, context()), context()))
+
+    bp.add_url_rule(f"{API_PREFIX}/{plural}", f"list_{plural}", list_items, methods=["GET"])
+    bp.add_url_rule(f"{API_PREFIX}/{plural}/<item_id>", f"show_{singular}", show_item, methods=["GET"])
 
 
-@bp.get(f"{API_PREFIX}/subnets")
-def list_subnets():
-    store, ctx = backend().store, context()
-    with store.lock:
-        items = [views.subnet(s, ctx) for s in store.subnets.values() if networks.subnet_visible(backend(), s, ctx)]
-    return list_response("subnet", "subnets", items,
-                         not_found=lambda marker: networks.get_subnet(backend(), marker, ctx))
-
-
-@bp.get(f"{API_PREFIX}/subnets/<subnet_id>")
-def show_subnet(subnet_id):
-    return item_response("subnet", views.subnet(networks.get_subnet(backend(), subnet_id, context()), context()))
-
-
-@bp.get(f"{API_PREFIX}/ports")
-def list_ports():
-    store, ctx = backend().store, context()
-    with store.lock:
-        items = [views.port(p, ctx) for p in store.ports.values() if networks.port_visible(backend(), p, ctx)]
-    return list_response("port", "ports", items, not_found=lambda marker: networks.get_port(backend(), marker, ctx))
-
-
-@bp.get(f"{API_PREFIX}/ports/<port_id>")
-def show_port(port_id):
-    return item_response("port", views.port(networks.get_port(backend(), port_id, context()), context()))
+for _resource in READ_ONLY_VIEWS:
+    _register_list_and_show(*_resource)
 
 
 PORT_CREATE = {"network_id": "uuid", "name": str, "description": str, "device_id": str, "device_owner": str,
