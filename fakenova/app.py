@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from fakenova import errors, microversion
-from fakenova.api import identity, interceptors
-from fakenova.api import compute
+from fakenova.api import compute, control, identity, image, interceptors, network
 from fakenova.backend import Backend
 from fakenova.config import Settings
 from fakenova.routing import LazyBuilderRule
@@ -37,8 +36,8 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
 
     # url prefix -> the service module; each has `bp` and may have `prepare_request()`, which runs
     # before every request under its prefix, routed or not (auth, microversion negotiation).
-    services = {"identity": identity, "compute": compute}
-    services.update(_optional_services())
+    services = {"identity": identity, "compute": compute, "image": image, "networking": network,
+                "_fake": control}
     for module in services.values():
         app.register_blueprint(module.bp)
     app.extensions["fakenova.services"] = services
@@ -51,26 +50,9 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     return app
 
 
-def _optional_services() -> dict:
-    """Services built in their own modules join here once they exist."""
-    import importlib
-
-    found = {}
-    for prefix, module_name in (("image", "fakenova.api.image"), ("networking", "fakenova.api.network"),
-                                ("_fake", "fakenova.api.control")):
-        try:
-            found[prefix] = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-    return found
-
-
 def _start_request() -> None:
     g.request_id = f"req-{uuid.uuid4()}"
     interceptors.begin()
-    from flask import current_app
-
     module = current_app.extensions["fakenova.services"].get(_service_prefix())
     prepare = getattr(module, "prepare_request", None)
     if prepare is not None:

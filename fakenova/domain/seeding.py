@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
+from fakenova.domain import flavors, identity, images, networks, policy, quotas
 
 # Each module has seed(backend); later ones may refer to what earlier ones created.
-SEEDERS = ("policy", "identity", "flavors", "images", "networks", "quotas")
+SEEDERS = (policy, identity, flavors, images, networks, quotas)
 
 
 def seed_all(backend) -> None:
-    for name in SEEDERS:
-        try:
-            module = importlib.import_module(f"fakenova.domain.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"fakenova.domain.{name}":
-                raise
-            continue
+    for module in SEEDERS:
         module.seed(backend)
