@@ -167,17 +167,23 @@ class SchemaRegistry:
         self.root = root or schemas_root()
         self._lock = threading.Lock()
         self._validators: dict[Path, object] = {}
-        self._index: dict[tuple[str, str, str], list[tuple[APIVersion, Path]]] = {}
+        self._registry = None  # the $ref targets (types.json), loaded with the first validator
+
+    @functools.cached_property
+    def _index(self) -> dict[tuple[str, str, str], list[tuple[APIVersion, Path]]]:
+        """(service, resource, operation) -> [(first microversion, file)], oldest first. Built on first
+        use, not at start-up: listing the schema tree costs milliseconds the first request may not need."""
+        index: dict[tuple[str, str, str], list[tuple[APIVersion, Path]]] = {}
         for path in sorted(self.root.glob("*/*/*/*.json")):
             service, resource, operation = path.relative_to(self.root).parts[:3]
             try:
                 version = APIVersion.parse(path.stem)
             except ValueError:
                 raise ValueError(f"schema file name is not a microversion: {path}") from None
-            self._index.setdefault((service, resource, operation), []).append((version, path))
-        for entries in self._index.values():
+            index.setdefault((service, resource, operation), []).append((version, path))
+        for entries in index.values():
             entries.sort(key=lambda item: (item[0].major, item[0].minor))
-        self._registry = None  # the $ref targets (types.json), loaded with the first validator
+        return index
 
     def _build_ref_registry(self):
         from referencing import Registry, Resource

@@ -91,6 +91,28 @@ def test_limits_count_the_callers_servers_and_follow_overrides(api, backend):
     assert absolute["maxTotalCores"] == 3 and absolute["maxTotalInstances"] == 10
 
 
+def test_server_quota_counts_follow_reset_and_state_import(api, backend):
+    # Usage comes from an index beside the store (not a scan), so a replaced store must be counted afresh.
+    backend.settings.quotas = {**backend.settings.quotas, "instances": 1}
+    image = next(i["id"] for i in backend.store.images.values() if i["name"] == "cirros-0.6.2-x86_64-disk")
+    body = {"server": {"name": "vm", "imageRef": image, "flavorRef": "1", "networks": "none"}}
+    full = error("Quota exceeded for instances: Requested 1, but already used 1 of 1 instances", 403)
+    assert api.post(f"{COMPUTE}/servers", json=body, version="2.37").status_code == 202
+    refused = api.post(f"{COMPUTE}/servers", json=body, version="2.37")
+    assert (refused.status_code, refused.get_json()) == (403, full)
+    exported = api.client.get("/_fake/state").get_json()
+    api.client.post("/_fake/reset")
+    api._tokens.clear()  # the reset forgot every token
+    backend.settings.quotas = {**backend.settings.quotas, "instances": 1}
+    absolute = check(api.get(f"{COMPUTE}/limits", version="2.57"), LIMITS_CLIENT, "get_limit", "2.57")[
+        "limits"]["absolute"]
+    assert absolute["totalInstancesUsed"] == 0
+    assert api.client.put("/_fake/state", json=exported).status_code == 200
+    api._tokens.clear()  # back to the exported tokens
+    refused = api.post(f"{COMPUTE}/servers", json=body, version="2.37")
+    assert (refused.status_code, refused.get_json()) == (403, full)
+
+
 def test_admin_reads_another_projects_limits_with_tenant_id(api, backend):
     alt = project_id(backend, "alt_demo")
     add_server(backend, alt, vcpus=4, ram=4096)

@@ -75,3 +75,35 @@ def test_max_internal_id_follows_added_servers_and_a_cleared_store():
     assert server_order.max_internal_id(store) == 9
     store.clear()
     assert server_order.max_internal_id(store) == 0
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_projects_records_match_a_scan_of_the_store(seed):
+    # Quota usage counts these, so they must be every record of the project whatever happened to the dict.
+    rng = random.Random(seed)
+    store = Store()
+
+    def scanned(project_id):
+        return sorted(s["id"] for s in store.servers.values() if s["project_id"] == project_id)
+
+    for batch in range(3):
+        for record in _records(rng, 10, start=batch * 10):
+            store.servers[record["id"]] = record
+        for project_id in ("p1", "p2", "nobody"):
+            assert sorted(s["id"] for s in server_order.of_project(store, project_id)) == scanned(project_id)
+    removed = rng.choice(list(store.servers))
+    del store.servers[removed]
+    store.servers["late"] = {"id": "late", "project_id": "p1", "created_at": 9.0, "internal_id": 9}
+    assert sorted(s["id"] for s in server_order.of_project(store, "p1")) == scanned("p1")
+    store.servers = {k: v for k, v in store.servers.items() if v["project_id"] == "p2"}
+    assert server_order.of_project(store, "p1") == []
+    assert sorted(s["id"] for s in server_order.of_project(store, "p2")) == scanned("p2")
+
+
+def test_a_record_moved_to_another_project_rebuilds_the_projects_records():
+    store = Store()
+    store.servers["a"] = {"id": "a", "project_id": "p", "created_at": 1.0, "internal_id": 1}
+    assert [s["id"] for s in server_order.of_project(store, "p")] == ["a"]
+    store.servers["a"]["project_id"] = "q"
+    assert server_order.of_project(store, "p") == []
+    assert [s["id"] for s in server_order.of_project(store, "q")] == ["a"]

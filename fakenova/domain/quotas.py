@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fakenova import seeds
 from fakenova.config import ConfigError
+from fakenova.domain import server_order
 from fakenova.errors import BadRequest
 
 
@@ -26,17 +27,24 @@ def limits_for(backend, project_id: str) -> dict:
 # Server records (store.servers) count toward quota while they exist in Nova's database sense:
 # every record whose vm_state is not "deleted" (soft-deleted servers still count, as in Nova).
 # A server record carries "project_id" and "flavor" (a snapshot dict with "vcpus" and "ram").
-def usage_for(backend, project_id: str) -> dict:
+def _server_usage(backend, project_id: str) -> dict:
+    """instances, cores and ram in use: O(the project's servers), through server_order's per-project
+    list, so a create with a finite quota does not scan every server in the store."""
     instances = cores = ram = 0
-    for server in backend.store.servers.values():
-        if server["project_id"] != project_id or server["vm_state"] == "deleted":
-            continue
-        instances += 1
-        cores += server["flavor"]["vcpus"]
-        ram += server["flavor"]["ram"]
+    with backend.store.lock:
+        for server in server_order.of_project(backend.store, project_id):
+            if server["vm_state"] == "deleted":
+                continue
+            instances += 1
+            cores += server["flavor"]["vcpus"]
+            ram += server["flavor"]["ram"]
+    return {"instances": instances, "cores": cores, "ram": ram}
+
+
+def usage_for(backend, project_id: str) -> dict:
     keypairs = sum(1 for k in backend.store.keypairs.values() if k.get("project_id") == project_id)
     groups = sum(1 for g in getattr(backend.store, "server_groups", {}).values() if g.get("project_id") == project_id)
-    return {"instances": instances, "cores": cores, "ram": ram, "key_pairs": keypairs, "server_groups": groups}
+    return {**_server_usage(backend, project_id), "key_pairs": keypairs, "server_groups": groups}
 
 
 def check_servers(backend, project_id: str, *, instances: int, cores: int, ram: int) -> None:
@@ -45,8 +53,8 @@ def check_servers(backend, project_id: str, *, instances: int, cores: int, ram: 
 
     limits = limits_for(backend, project_id)
     if all(limits[name] < 0 for name in ("cores", "instances", "ram")):
-        return  # nothing is limited: counting the project's servers (a scan of the store) is not needed
-    used = usage_for(backend, project_id)
+        return  # nothing is limited: no need to count the project's servers
+    used = _server_usage(backend, project_id)
     requested = {"instances": instances, "cores": cores, "ram": ram}
     overs = [name for name in ("cores", "instances", "ram")
              if limits[name] >= 0 and used[name] + requested[name] > limits[name]]

@@ -126,5 +126,20 @@ def _key_of(order: _Order, server: dict) -> tuple:
     raise Stale(server["id"])
 
 
+def of_project(store, project_id) -> list[dict]:
+    """Every server record of one project (deleted ones too), in no promised order: O(project).
+
+    A record's project never changes, so the per-project list is the whole truth once it has caught
+    up; if a listed record is gone or names another project, the cache is rebuilt and asked again."""
+    for _attempt in range(2):
+        entries = _order(store).by_project.get(project_id, ())
+        servers = store.servers
+        records = [servers.get(server_id) for _key, server_id in entries]
+        if all(record is not None and record.get("project_id") == project_id for record in records):
+            return records
+        forget(store)
+    raise Stale(project_id)
+
+
 def forget(store) -> None:
     store._server_order = None
