@@ -8,6 +8,7 @@ freezes time with freezegun, the wall stands still and so does fakenova.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 
@@ -84,6 +85,29 @@ class Clock:
             self._speed = float(speed)
 
 
+# How the services write a fake-clock time (epoch seconds) as text. Pure, and a list page asks for
+# the same few hundred stamps again and again, hence the caches.
+
 def isoformat(when: dt.datetime) -> str:
-    """ISO 8601 with microseconds and a Z, as the control plane reports time."""
+    """ISO 8601 with microseconds and a Z: Keystone's token times and the control plane's clock."""
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def micro_z(seconds: float) -> str:
+    return isoformat(dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc))
+
+
+@functools.lru_cache(maxsize=8192)
+def isotime(seconds: float | None) -> str | None:
+    """Nova's utils.isotime, also Glance's and Neutron's: second precision with a Z."""
+    if seconds is None:
+        return None
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@functools.lru_cache(maxsize=8192)
+def db_time(seconds: float | None) -> str | None:
+    """A Nova DB datetime as its JSON serialiser writes it: naive, with microseconds."""
+    if seconds is None:
+        return None
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")

@@ -222,7 +222,7 @@ def test_paging_errors_are_400(frozen, query, message):
 
 
 def test_changes_since_and_before_filter_on_updated_at(frozen):
-    from fakenova.views.servers import isotime
+    from fakenova.clock import isotime
 
     server_id, _ = booted(frozen)  # create updated at t0 + 5
     frozen.backend.clock.advance(100)

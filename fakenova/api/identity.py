@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Response, jsonify, request
 
 from fakenova.api.common import authenticate, backend, base_url, json_body
+from fakenova.clock import micro_z
 from fakenova.domain import identity
 from fakenova.errors import BadRequest
 from fakenova.seeds import stable_hex
@@ -24,11 +23,6 @@ CATALOG_SERVICES = [
     ("identity", "keystone", "/identity"),
 ]
 INTERFACES = ("public", "internal", "admin")
-
-
-def _keystone_time(seconds: float) -> str:
-    # Keystone renders times with microseconds and a Z; keystoneauth needs the Z.
-    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _v3_version() -> dict:
@@ -93,8 +87,9 @@ def token_body(token: dict, *, with_catalog: bool = True) -> dict:
             "password_expires_at": None,
         },
         "audit_ids": token["audit_ids"],
-        "expires_at": _keystone_time(token["expires_at"]),
-        "issued_at": _keystone_time(token["issued_at"]),
+        # Keystone writes microseconds and a Z; keystoneauth needs the Z.
+        "expires_at": micro_z(token["expires_at"]),
+        "issued_at": micro_z(token["issued_at"]),
     }
     if token["project_id"]:
         project = store.projects[token["project_id"]]

@@ -8,12 +8,12 @@ Errors are Glance's plain-text pages (rendered by ``fakenova.app``).
 
 from __future__ import annotations
 
-import datetime as dt
 import urllib.parse
 
 from flask import Blueprint, Response, jsonify, request
 
 from fakenova.api.common import authenticate, backend, base_url, context
+from fakenova.clock import isotime
 from fakenova.domain import images, lifecycle
 from fakenova.errors import BadRequest
 
@@ -52,10 +52,6 @@ def versions_explicit():
     return jsonify(_versions_body())
 
 
-def _glance_time(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def image_view(image: dict) -> dict:
     """An image as Glance renders it: custom properties first, then the core attributes."""
     view = dict(image["properties"])
@@ -63,8 +59,8 @@ def image_view(image: dict) -> dict:
                 "checksum", "protected", "min_ram", "min_disk", "owner", "os_hidden", "os_hash_algo",
                 "os_hash_value", "id"):
         view[key] = image[key]
-    view["created_at"] = _glance_time(image["created_at"])
-    view["updated_at"] = _glance_time(image["updated_at"])
+    view["created_at"] = isotime(image["created_at"])
+    view["updated_at"] = isotime(image["updated_at"])
     view["tags"] = list(image["tags"])
     view["self"] = f"/v2/images/{image['id']}"
     view["file"] = f"/v2/images/{image['id']}/file"

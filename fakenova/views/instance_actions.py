@@ -12,7 +12,7 @@ import hashlib
 
 from fakenova.domain import policy
 from fakenova.microversion import between
-from fakenova.views.servers import db_time
+from fakenova.clock import db_time
 
 SINCE = {
     "updated_at": between("2.58"),

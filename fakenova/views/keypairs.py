@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
+from fakenova.clock import db_time
 from fakenova.microversion import APIVersion, between
 
 # Microversions where a field or a part of the body exists.
@@ -16,18 +16,11 @@ _CREATE_FIELDS = _INDEX_FIELDS + ("user_id",)
 _SHOW_FIELDS = _CREATE_FIELDS + ("created_at", "deleted", "deleted_at", "id", "updated_at")
 
 
-def _timestamp(value: float | None) -> str | None:
-    # Nova's JSON serialiser writes DB datetimes naive, with microseconds.
-    if value is None:
-        return None
-    return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
-
-
 def _pick(record: dict, fields, version: APIVersion) -> dict:
     body = {}
     for field in fields:
         value = record[field]
-        body[field] = _timestamp(value) if field in ("created_at", "updated_at", "deleted_at") else value
+        body[field] = db_time(value) if field in ("created_at", "updated_at", "deleted_at") else value
     if version in TYPE_FIELD:
         body["type"] = record["type"]
     return body

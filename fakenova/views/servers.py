@@ -7,11 +7,10 @@ are declared once in ``SINCE`` and tested with ``env.version in SINCE[...]``.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from fakenova.clock import db_time, isotime
 from fakenova.domain import lifecycle, policy, server_groups, servers as server_domain
 from fakenova.microversion import APIVersion, between
 
@@ -77,23 +76,6 @@ def links(env: Env, collection: str, item_id: str) -> list[dict]:
 
 def _bookmark(env: Env, collection: str, item_id: str) -> list[dict]:
     return [{"rel": "bookmark", "href": f"{env.base}/{collection}/{item_id}"}]
-
-
-# Both formatters are pure and a list page asks for the same few hundred stamps again and again.
-@functools.lru_cache(maxsize=8192)
-def isotime(value: float | None) -> str | None:
-    """Nova's utils.isotime: second precision with a Z (created, updated, fault.created)."""
-    if value is None:
-        return None
-    return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@functools.lru_cache(maxsize=8192)
-def db_time(value: float | None) -> str | None:
-    """A DB datetime as Nova's JSON serialiser writes it: naive, with microseconds."""
-    if value is None:
-        return None
-    return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 # --- bodies --------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ value is converted before comparing (neutron-lib's ``is_filter`` and ``convert_t
 
 from __future__ import annotations
 
-import datetime as dt
+from fakenova.clock import isotime
+
 
 ADMIN_ONLY = {
     "network": ("provider:network_type", "provider:physical_network", "provider:segmentation_id"),
@@ -38,10 +39,6 @@ FILTERS = {
 }
 
 
-def neutron_time(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _render(record: dict, kind: str, context, *, skip=()) -> dict:
     hidden = set(skip) | (set() if context.is_admin else set(ADMIN_ONLY.get(kind, ())))
     view = {}
@@ -49,7 +46,7 @@ def _render(record: dict, kind: str, context, *, skip=()) -> dict:
         if key in hidden:
             continue
         if key in ("created_at", "updated_at"):
-            value = neutron_time(value)
+            value = isotime(value)
         elif isinstance(value, (list, dict)):
             value = _copy(value)
         view[key] = value
