@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 
 from fakenova.domain import networks
-from fakenova.domain.networks import neutron_error, not_found
+from fakenova.domain.networks import find_visible, neutron_error, not_found
 from fakenova.errors import BadRequest, Conflict
 
 
@@ -21,10 +21,8 @@ def visible(fip: dict, context) -> bool:
 
 
 def get(backend, fip_id: str, context) -> dict:
-    fip = backend.store.floatingips.get(fip_id)
-    if fip is None or not visible(fip, context):
-        raise not_found("FloatingIPNotFound", f"Floating IP {fip_id} could not be found")
-    return fip
+    return find_visible(backend, "floatingips", fip_id, context, lambda _b, fip, ctx: visible(fip, ctx),
+                        "FloatingIPNotFound", f"Floating IP {fip_id} could not be found")
 
 
 def _bad(message: str):

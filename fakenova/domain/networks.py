@@ -106,16 +106,18 @@ def visible(backend, network: dict, context) -> bool:
             or network["project_id"] == context.project_id)
 
 
-def _find(backend, collection: str, record_id: str, context, visible_to, kind: str, noun: str) -> dict:
-    """The record if it exists and the caller may see it; otherwise Neutron's typed 404."""
+def find_visible(backend, collection: str, record_id: str, context, visible_to, kind: str, message: str) -> dict:
+    """The record if it exists and ``visible_to(backend, record, context)``; otherwise Neutron's 404
+    of type ``kind`` with ``message``."""
     record = getattr(backend.store, collection).get(record_id)
     if record is None or not visible_to(backend, record, context):
-        raise not_found(f"{kind}NotFound", f"{noun} {record_id} could not be found.")
+        raise not_found(kind, message)
     return record
 
 
 def get_network(backend, network_id: str, context) -> dict:
-    return _find(backend, "networks", network_id, context, visible, "Network", "Network")
+    return find_visible(backend, "networks", network_id, context, visible, "NetworkNotFound",
+                        f"Network {network_id} could not be found.")
 
 
 def subnet_visible(backend, subnet: dict, context) -> bool:
@@ -125,7 +127,8 @@ def subnet_visible(backend, subnet: dict, context) -> bool:
 
 
 def get_subnet(backend, subnet_id: str, context) -> dict:
-    return _find(backend, "subnets", subnet_id, context, subnet_visible, "Subnet", "Subnet")
+    return find_visible(backend, "subnets", subnet_id, context, subnet_visible, "SubnetNotFound",
+                        f"Subnet {subnet_id} could not be found.")
 
 
 def port_visible(backend, port: dict, context) -> bool:
@@ -137,7 +140,8 @@ def port_visible(backend, port: dict, context) -> bool:
 
 
 def get_port(backend, port_id: str, context) -> dict:
-    return _find(backend, "ports", port_id, context, port_visible, "Port", "Port")
+    return find_visible(backend, "ports", port_id, context, port_visible, "PortNotFound",
+                        f"Port {port_id} could not be found.")
 
 
 def not_found(kind: str, message: str) -> NotFound:

@@ -7,7 +7,7 @@ of the same group, for IPv4 and IPv6.
 
 from __future__ import annotations
 
-from fakenova.domain.networks import not_found
+from fakenova.domain.networks import find_visible, not_found
 from fakenova.seeds import stable_uuid
 
 
@@ -70,10 +70,8 @@ def visible(group: dict, context) -> bool:
 
 
 def get(backend, group_id: str, context) -> dict:
-    group = backend.store.security_groups.get(group_id)
-    if group is None or not visible(group, context):
-        raise not_found("SecurityGroupNotFound", f"Security group {group_id} does not exist")
-    return group
+    return find_visible(backend, "security_groups", group_id, context, lambda _b, group, ctx: visible(group, ctx),
+                        "SecurityGroupNotFound", f"Security group {group_id} does not exist")
 
 
 def rules_visible_to(backend, context) -> list[dict]:
