@@ -297,18 +297,13 @@ def allocation_error(reason: str, network_id: str, address: str | None):
 def delete_port(backend, port_id: str, context) -> None:
     with backend.store.lock:
         get_port(backend, port_id, context)
-        _remove_port(backend, port_id)
+        remove_port(backend, port_id)
 
 
-def _remove_port(backend, port_id: str) -> None:
-    # Neutron disassociates the floating IPs of a port that goes away.
+def remove_port(backend, port_id: str) -> None:
+    """Delete a port; Neutron disassociates the floating IPs of a port that goes away."""
     from fakenova.domain import floating_ips
 
     del backend.store.ports[port_id]
     floating_ips.port_deleted(backend, port_id)
 
-
-def delete_ports_of(backend, device_id: str) -> None:
-    with backend.store.lock:
-        for port_id in [p["id"] for p in backend.store.ports.values() if p["device_id"] == device_id]:
-            _remove_port(backend, port_id)

@@ -124,12 +124,4 @@ def detach(backend, context, server_id: str, port_id: str) -> None:
             port.update(device_id="", device_owner="", status="DOWN",
                         **{"binding:host_id": "", "binding:vif_type": "unbound"})
         else:
-            _delete_port(backend, port_id)
-
-
-def _delete_port(backend, port_id: str) -> None:
-    # Neutron disassociates the port's floating IPs when the port goes (floating_ips.port_deleted).
-    from fakenova.domain import floating_ips
-
-    del backend.store.ports[port_id]
-    floating_ips.port_deleted(backend, port_id)
+            networks.remove_port(backend, port_id)

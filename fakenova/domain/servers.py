@@ -16,7 +16,8 @@ import hashlib
 import ipaddress
 import re
 
-from fakenova.domain import images, instance_actions, keypairs, lifecycle, networks, policy, quotas, server_groups
+from fakenova.domain import (floating_ips, images, instance_actions, keypairs, lifecycle, networks, policy, quotas,
+                             server_groups)
 from fakenova.domain import server_order
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 
@@ -358,18 +359,16 @@ def _allocate_ports(backend, server: dict, plan: list[dict]) -> None:
 def _release_network(backend, server: dict) -> None:
     """A deleted server gives its ports back: ports Nova created go, ports the user brought stay."""
     store = backend.store
-    mine = {p["id"] for p in server.get("ports", ())}
-    for floating in store.floatingips.values():
-        if floating.get("port_id") in mine:
-            floating.update(port_id=None, fixed_ip_address=None, status="DOWN")
     for entry in server.get("ports", ()):
         port = store.ports.get(entry["id"])
         if port is None:
             continue
         if entry.get("preexisting"):
             port.update(device_id="", device_owner="", status="DOWN")
+            # The user's port stays, unbound; its floating IPs are released as for a deleted port.
+            floating_ips.port_deleted(backend, entry["id"])
         else:
-            del store.ports[entry["id"]]
+            networks.remove_port(backend, entry["id"])
 
 
 lifecycle.EFFECTS["release_network"] = _release_network
