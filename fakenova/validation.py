@@ -142,6 +142,29 @@ def _jsonschema_kit():
     return validator_class, checker
 
 
+# oslo_utils.strutils.bool_from_string's spellings, which Nova uses for boolean query parameters.
+TRUE_STRINGS = ("1", "t", "true", "on", "y", "yes")
+FALSE_STRINGS = ("0", "f", "false", "off", "n", "no")
+
+
+def bool_from_string(value: str) -> bool | None:
+    """True or False for oslo's spellings (any case, surrounding space ignored); None for others."""
+    text = value.strip().lower()
+    if text in TRUE_STRINGS:
+        return True
+    if text in FALSE_STRINGS:
+        return False
+    return None
+
+
+def nova_boolean(value) -> bool:
+    """A value that passed the schema's ``types.json#/definitions/boolean`` (a JSON bool or one of
+    Nova's spellings such as "True", "on", "0") as a bool; anything else (None) is False."""
+    if isinstance(value, bool):
+        return value
+    return bool_from_string(str(value)) is True
+
+
 def parse_iso8601(text: str) -> dt.datetime | None:
     """Parse the ISO 8601 forms Nova accepts; naive times are UTC. None if unparseable."""
     candidate = text.strip()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from fakenova.domain import lifecycle, patterns, policy, server_order, servers as server_domain
 from fakenova.errors import BadRequest, Forbidden
-from fakenova.validation import parse_iso8601
+from fakenova.validation import bool_from_string, parse_iso8601
 
 EXACT, REGEX, IMAGE, FLAVOR, LOCKED, TAGS_ALL, TAGS_ANY, NOT_TAGS_ALL, NOT_TAGS_ANY = (
     "exact", "regex", "image", "flavor", "locked", "tags", "tags-any", "not-tags", "not-tags-any")
@@ -66,9 +66,6 @@ MAX_LIMIT = server_domain.MAX_LIMIT
 # The order without sort parameters (created_at, then the autoincrement id; server_order keeps it).
 NEWEST_FIRST = [("created_at", "desc"), ("id", "desc")]
 
-_TRUE = ("1", "t", "true", "on", "y", "yes")
-_FALSE = ("0", "f", "false", "off", "n", "no")
-
 
 @dataclass(frozen=True)
 class ListOptions:
@@ -107,7 +104,7 @@ def search(backend, context, params: dict[str, list[str]], options: ListOptions)
         raise BadRequest("The value of changes-since must be less than or equal to changes-before.")
 
     if "deleted" in opts:
-        deleted = opts.pop("deleted").strip().lower() in _TRUE
+        deleted = bool_from_string(opts.pop("deleted")) is True
     else:
         deleted = None if (since is not None or before is not None) else False
     # Nova hands the raw string to the DB layer, which only asks whether it is empty.
@@ -203,11 +200,9 @@ def _deleted_matches(server: dict, deleted: bool | None, soft_deleted: bool | No
 
 def _strict_bool(value: str) -> bool:
     """oslo's bool_from_string(strict=True), as Nova's common.is_locked and is_all_tenants use it."""
-    text = value.strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
+    parsed = bool_from_string(value)
+    if parsed is not None:
+        return parsed
     raise BadRequest(f"Invalid input received: Unrecognized value '{value}', acceptable values are: "
                      "'0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'")
 

@@ -20,6 +20,7 @@ from fakenova.domain import (floating_ips, images, instance_actions, keypairs, l
                              server_groups)
 from fakenova.domain import server_order
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
+from fakenova.validation import nova_boolean
 
 MAX_LIMIT = 1000  # [api]max_limit
 RESERVATION_CHARS = "01234567890abcdefghijklmnopqrstuvwxyz"  # nova.utils.generate_uid
@@ -191,19 +192,15 @@ def _block_devices(request: dict) -> list[dict]:
     attached = []
     for bdm in legacy:
         if bdm.get("volume_id"):
-            attached.append({"id": bdm["volume_id"], "delete_on_termination": _truthy(bdm.get("delete_on_termination"))})
+            attached.append({"id": bdm["volume_id"], "delete_on_termination": nova_boolean(bdm.get("delete_on_termination"))})
     for bdm in v2:
         if bdm.get("destination_type", "volume" if bdm.get("source_type") == "volume" else "local") != "volume":
             continue
         if bdm.get("source_type") != "volume" or not bdm.get("uuid"):
             continue  # Cinder is not faked: volumes made from images or snapshots are not modelled
-        attached.append({"id": bdm["uuid"], "delete_on_termination": _truthy(bdm.get("delete_on_termination")),
+        attached.append({"id": bdm["uuid"], "delete_on_termination": nova_boolean(bdm.get("delete_on_termination")),
                          "tag": bdm.get("tag")})
     return attached
-
-
-def _truthy(value) -> bool:
-    return str(value).lower() in ("true", "1", "on", "yes")
 
 
 def _requested_networks(networks) -> list[dict] | None:
@@ -431,7 +428,7 @@ def _new_record(backend, context, request: dict, *, flavor, image, bdms, availab
         "security_groups": sorted({g["name"] for g in request.get("security_groups") or [{"name": "default"}]
                                    if g.get("name")}),
         "requested_security_groups": request.get("security_groups"),
-        "config_drive": "True" if config_drive is not None and _truthy(config_drive) else "",
+        "config_drive": "True" if config_drive is not None and nova_boolean(config_drive) else "",
         "access_ip_v4": request.get("accessIPv4"),
         "access_ip_v6": request.get("accessIPv6"),
         "auto_disk_config": request.get("OS-DCF:diskConfig", "MANUAL") == "AUTO",

@@ -15,6 +15,7 @@ from fakenova.api.compute.blueprint import body, links, query, route, self_link,
 from fakenova.domain import flavors, policy
 from fakenova.errors import BadRequest
 from fakenova.microversion import between
+from fakenova.validation import bool_from_string, nova_boolean
 from fakenova.views import flavors as views
 
 # Microversions where the request changed.
@@ -24,10 +25,6 @@ EXTRA_SPECS = between("2.61")
 
 # Nova's [api]max_limit: the most a page can hold, and the size of a page without `limit`.
 MAX_LIMIT = 1000
-
-_TRUE = ("1", "t", "true", "on", "y", "yes")
-_FALSE = ("0", "f", "false", "off", "n", "no")
-
 
 def _links(flavor_id: str) -> list[dict]:
     return links("flavors", flavor_id)
@@ -79,10 +76,9 @@ def _is_public(value: str | None) -> bool | None:
         return True
     if value.lower() == "none":
         return None
-    if value.strip().lower() in _TRUE:
-        return True
-    if value.strip().lower() in _FALSE:
-        return False
+    parsed = bool_from_string(value)
+    if parsed is not None:
+        return parsed
     raise BadRequest(f"Invalid is_public filter [{value}]")
 
 
@@ -111,15 +107,10 @@ def create_flavor():
         backend(), name=params["name"], flavor_id=params.get("id"), ram=params["ram"], vcpus=params["vcpus"],
         disk=params["disk"], ephemeral=params.get("OS-FLV-EXT-DATA:ephemeral", 0), swap=params.get("swap", 0),
         rxtx_factor=params.get("rxtx_factor", 1.0),
-        is_public=_boolean(params.get("os-flavor-access:is_public", True)),
+        is_public=nova_boolean(params.get("os-flavor-access:is_public", True)),
         description=params.get("description") if version() in DESCRIPTION else None,
     )
     return {"flavor": views.detail(flavor, version(), _links, with_extra_specs=_with_extra_specs())}
-
-
-def _boolean(value) -> bool:
-    # The schema has limited strings to Nova's boolean spellings.
-    return value if isinstance(value, bool) else value.lower() in _TRUE
 
 
 @route("/flavors/<flavor_id>", methods=["PUT"], versions=DESCRIPTION)
