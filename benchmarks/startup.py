@@ -17,13 +17,17 @@ import json, time
 start = time.perf_counter()
 import fakenova
 from fakenova.app import create_app
+imported = time.perf_counter()
 app = create_app()
 ready = time.perf_counter()
-client = app.test_client()
-response = client.get("/compute/v2.1/")
+# werkzeug's own client calls the app as a WSGI server would (Flask's test_client would add its
+# own import and a package-metadata lookup to the figure).
+from werkzeug.test import Client
+response = Client(app).get("/compute/v2.1/")
 assert response.status_code == 200, response.status_code
 first = time.perf_counter()
-print(json.dumps({"ready": ready - start, "first_request": first - ready}))
+print(json.dumps({"import": imported - start, "create_app": ready - imported, "ready": ready - start,
+                  "first_request": first - ready}))
 """
 
 _BARE_FLASK = """
@@ -52,17 +56,22 @@ def run(config: Config, report: Report) -> None:
     for _ in range(config.repeats):  # interleaved, so a burst of noise hits both alike
         bare_runs.append(_child(_BARE_FLASK))
         app_runs.append(_child(_APP_READY))
-    report.add(Row(GROUP, "baseline: import flask + Flask() (fresh process)",
-                   median_of(r["ready"] for r in bare_runs)))
-    ready = median_of(r["ready"] for r in app_runs)
-    report.add(Row(GROUP, "import fakenova + create_app() (fresh process)", ready,
-                   baseline="baseline: import flask + Flask() (fresh process)", target="< 100 ms",
-                   met=ready < 0.100))
-    bare = report.rows[-2].value
-    report.add(Row(GROUP, "… fakenova's own share (the two medians' difference)", ready - bare))
-    report.add(Row(GROUP, "then its first request (GET /compute/v2.1/)",
-                   median_of(r["first_request"] for r in app_runs),
-                   baseline="baseline: import flask + Flask() (fresh process)"))
+    bare_name = "baseline: import flask + Flask() (fresh process)"
+    report.add(Row(GROUP, bare_name, median_of(r["ready"] for r in bare_runs)))
+    report.add(Row(GROUP, "import fakenova, Flask included (fresh process)",
+                   median_of(r["import"] for r in app_runs), baseline=bare_name))
+    # "App ready" read two ways: the app's own start once imported, and everything from a bare
+    # interpreter. Flask's import alone is over 100 ms on a slow machine, so the second reading
+    # depends on the machine more than on fakenova; both are shown, each against the target.
+    own = median_of(r["create_app"] + r["first_request"] for r in app_runs)
+    report.add(Row(GROUP, "app ready: create_app() + first request (after import)", own,
+                   baseline=bare_name, target="< 100 ms", met=own < 0.100))
+    total = median_of(r["ready"] + r["first_request"] for r in app_runs)
+    report.add(Row(GROUP, "import + create_app() + first request (fresh process)", total,
+                   baseline=bare_name, target="< 100 ms", met=total < 0.100,
+                   note="Flask's own import is the baseline row; the difference is fakenova's share"))
+    report.add(Row(GROUP, "… fakenova's own share (the difference of the two medians)",
+                   total - report.find(GROUP, bare_name).value))
 
     from flask import Flask
 

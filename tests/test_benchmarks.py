@@ -61,3 +61,32 @@ def test_table_shows_ratios_to_the_named_baseline_and_missed_targets():
     assert "6.00 ms" in slow_line and "3.00×" in slow_line and "NO" in slow_line
     assert "300 req/s" in table and "skipped" in table
     assert "- g / skipped: not there yet" in table
+
+
+def test_replay_floor_answers_from_the_recording_without_calling_fakenova():
+    from werkzeug.test import Client
+
+    from benchmarks.end_to_end import BenchApp
+
+    backend = Backend(population.bench_settings())
+    bench = BenchApp(create_app(backend=backend))
+    client = Client(bench)
+    server_id = population.fill(backend, population.user_context(backend), 1)[0]
+    headers = {"X-Auth-Token": _token(Client(create_app(backend=backend))), "OpenStack-API-Version": "compute 2.1"}
+    show = f"/compute/v2.1/servers/{server_id}"
+
+    bench.mode = "record"
+    found = client.get(show, headers=headers)
+    assert client.delete(show, headers=headers).status_code == 204
+    gone = client.get(show, headers=headers)
+    assert (found.status_code, gone.status_code) == (200, 404)
+
+    # Replayed, the same GET answers as it did before and after the delete, in that order, while
+    # fakenova itself is never asked (its journal does not grow).
+    bench.mode = "replay"
+    journalled = len(backend.journal)
+    replayed = [client.get(show, headers=headers) for _ in range(3)]
+    assert [r.status_code for r in replayed] == [200, 404, 200]
+    assert replayed[0].get_data() == found.get_data()
+    assert replayed[1].get_data() == gone.get_data()
+    assert len(backend.journal) == journalled
