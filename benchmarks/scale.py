@@ -101,7 +101,7 @@ def run(config: Config, report: Report) -> None:
                        baseline=None if size == first else f"{quota_name}, {_size_label(first)}"))
         report.notes.append(f"{GROUP}: filling {size:,} servers took {scaled.fill_seconds:.2f} s "
                             f"({scaled.fill_seconds / size * 1e6:.1f} µs per server)")
-        del scaled
+        scaled = None  # the filled store goes before the next, larger one is built
         gc.collect()
     report.notes.append(f"{GROUP}: the filled project's quotas on instances, cores and RAM are unlimited (-1); "
                         "the finite-quota creates run as alt_demo, whose usage is counted from its own servers "
