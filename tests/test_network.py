@@ -284,6 +284,44 @@ def test_each_project_has_its_default_group_with_neutron_rules(api, backend):
     assert response.get_json() == neutron_error("SecurityGroupNotFound", f"Security group {alt_group} does not exist")
 
 
+def test_security_group_rules_list_and_show_as_neutron_does(api, backend):
+    group = api.get(f"{V2}/security-groups").get_json()["security_groups"][0]
+    rules = group["security_group_rules"]
+    assert listed(api.get(f"{V2}/security-group-rules"), "security_group_rules", "id") == sorted(r["id"] for r in rules)
+    assert len(api.get(f"{V2}/security-group-rules", user="admin").get_json()["security_group_rules"]) == 12
+    rule = next(r for r in rules if (r["direction"], r["ethertype"]) == ("ingress", "IPv6"))
+    shown = api.get(f"{V2}/security-group-rules/{rule['id']}")
+    assert (shown.status_code, shown.get_json()) == (200, {"security_group_rule": rule})
+    only = api.get(f"{V2}/security-group-rules/{rule['id']}?fields=direction&fields=ethertype").get_json()
+    assert only == {"security_group_rule": {"direction": "ingress", "ethertype": "IPv6"}}
+    assert api.get(f"{V2}/security-group-rules?fields=id&direction=egress").get_json() == {"security_group_rules": [
+        {"id": r["id"]} for r in rules if r["direction"] == "egress"]}
+    response = api.get(f"{V2}/security-group-rules?foo=1")
+    assert (response.status_code, response.get_json()) == (
+        400, neutron_error("HTTPBadRequest", "['foo'] is invalid attribute for filtering"))
+
+
+def test_security_group_rules_page_by_marker(api):
+    ids = sorted(listed(api.get(f"{V2}/security-group-rules"), "security_group_rules", "id"))
+    first = f"{V2}/security-group-rules?limit=2&sort_key=id&sort_dir=asc"
+    page = api.get(first).get_json()
+    assert [r["id"] for r in page["security_group_rules"]] == ids[:2]
+    assert page["security_group_rules_links"] == [
+        {"rel": "next", "href": f"http://localhost{first}&marker={ids[1]}"},
+        {"rel": "previous", "href": f"http://localhost{first}&marker={ids[0]}&page_reverse=True"}]
+    rest = api.get(f"{first}&marker={ids[1]}").get_json()
+    assert [r["id"] for r in rest["security_group_rules"]] == ids[2:]
+
+
+def test_another_projects_rule_is_not_found(api):
+    alt_rule = api.get(f"{V2}/security-group-rules", user="alt_demo").get_json()["security_group_rules"][0]["id"]
+    missing = neutron_error("SecurityGroupRuleNotFound", f"Security group rule {alt_rule} does not exist")
+    for path in (f"{V2}/security-group-rules/{alt_rule}", f"{V2}/security-group-rules?limit=1&marker={alt_rule}"):
+        response = api.get(path)
+        assert (response.status_code, response.get_json()) == (404, missing)
+    assert api.get(f"{V2}/security-group-rules/{alt_rule}", user="admin").status_code == 200
+
+
 # --- floating IPs ---
 
 def create_fip(api, backend, user="demo", **fields):
@@ -380,6 +418,16 @@ def test_cli_lists_and_shows(live):
     groups = live.openstack("security", "group", "list", "-f", "json")
     assert [row["Name"] for row in groups] == ["default"]
     missing = live.openstack("network", "show", "nope", check=False)
+    assert missing.returncode == 1 and "nope" in missing.stderr
+
+
+def test_cli_lists_and_shows_security_group_rules(live):
+    rows = live.openstack("security", "group", "rule", "list", "default", "-f", "json")
+    assert sorted((row["Direction"], row["Ethertype"]) for row in rows) == [
+        ("egress", "IPv4"), ("egress", "IPv6"), ("ingress", "IPv4"), ("ingress", "IPv6")]
+    shown = live.openstack("security", "group", "rule", "show", rows[0]["ID"], "-f", "json")
+    assert shown["id"] == rows[0]["ID"] and shown["belongs_to_default_sg"] is True
+    missing = live.openstack("security", "group", "rule", "show", "nope", check=False)
     assert missing.returncode == 1 and "nope" in missing.stderr
 
 

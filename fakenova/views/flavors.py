@@ -54,9 +54,9 @@ def detail(flavor: dict, version: APIVersion, links_for: Links, *, with_extra_sp
     return body
 
 
-def collection(items: list[dict], next_href: str | None) -> dict:
-    """{"flavors": [...]} plus "flavors_links" when there is a next page."""
+def collection(items: list[dict], next_links: list[dict]) -> dict:
+    """{"flavors": [...]} plus "flavors_links" when there is a next page (views/links.py)."""
     body = {"flavors": items}
-    if next_href is not None:
-        body["flavors_links"] = [{"rel": "next", "href": next_href}]
+    if next_links:
+        body["flavors_links"] = next_links
     return body

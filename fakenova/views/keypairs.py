@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fakenova.clock import db_time
 from fakenova.microversion import APIVersion, between
+from fakenova.views.links import collection_links
 
 # Microversions where a field or a part of the body exists.
 TYPE_FIELD = between("2.2")
@@ -38,18 +37,12 @@ def show(record: dict, version: APIVersion) -> dict:
 
 
 def index(records: list[dict], version: APIVersion, *, page_size: int | None, collection_url: str,
-          query_pairs: list[tuple[str, str]]) -> dict:
-    """``page_size`` is the effective limit (None below 2.35); a full page gets a "next" link."""
+          params: dict[str, list[str]]) -> dict:
+    """``page_size`` is the effective limit (None below 2.35); a full page gets a "next" link
+    whose marker is the last name on the page."""
     body = {"keypairs": [{"keypair": _pick(record, _INDEX_FIELDS, version)} for record in records]}
-    if version in COLLECTION_LINKS and page_size and len(records) == page_size:
-        body["keypairs_links"] = [{"rel": "next", "href": next_link(collection_url, query_pairs,
-                                                                    records[-1]["name"])}]
+    if version in COLLECTION_LINKS and page_size is not None:
+        next_links = collection_links(collection_url, params, records, id_key="name", page_size=page_size)
+        if next_links:
+            body["keypairs_links"] = next_links
     return body
-
-
-def next_link(collection_url: str, query_pairs: list[tuple[str, str]], marker: str) -> str:
-    # Nova sorts the request's parameters (a repeated one keeps its last value in that order)
-    # and replaces the marker with the last name on the page.
-    params = dict(sorted(query_pairs))
-    params["marker"] = marker
-    return f"{collection_url}?{urlencode(params)}"

@@ -8,11 +8,11 @@ are declared once in ``SINCE`` and tested with ``env.version in SINCE[...]``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
 
 from fakenova.clock import db_time, isotime
 from fakenova.domain import lifecycle, policy, server_groups, servers as server_domain
 from fakenova.microversion import APIVersion, between
+from fakenova.views.links import collection_links
 
 SINCE = {
     "admin_extras": between("2.3"),          # more OS-EXT-SRV-ATTR:*, volumes delete_on_termination
@@ -93,13 +93,13 @@ def index_item(env: Env, server: dict) -> dict:
     return {"id": server["id"], "name": server["name"], "links": links(env, "servers", server["id"])}
 
 
-def collection(env: Env, items: list[dict], records: list[dict], limit: int, path: str, params: dict) -> dict:
-    """{"servers": [...]} plus servers_links when the page is full (Nova's _get_collection_links)."""
+def collection(env: Env, items: list[dict], records: list[dict], limit: int, path: str,
+               params: dict[str, list[str]]) -> dict:
+    """{"servers": [...]} plus servers_links when the page of ``records`` is full."""
     body = {"servers": items}
-    if records and len(records) == limit:
-        query = {key: values[-1] for key, values in sorted(params.items())}
-        query["marker"] = records[-1]["id"]
-        body["servers_links"] = [{"rel": "next", "href": f"{env.base}/v2.1/{path}?{urlencode(query)}"}]
+    next_links = collection_links(f"{env.base}/v2.1/{path}", params, records, id_key="id", page_size=limit)
+    if next_links:
+        body["servers_links"] = next_links
     return body
 
 

@@ -6,8 +6,6 @@ then the policy, then the lookup.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Response
 
 from fakenova.api.common import backend, context
@@ -17,6 +15,7 @@ from fakenova.errors import BadRequest
 from fakenova.microversion import between
 from fakenova.validation import bool_from_string, nova_boolean
 from fakenova.views import flavors as views
+from fakenova.views.links import collection_links
 
 # Microversions where the request changed.
 NAME_FILTER = between("2.102")
@@ -36,20 +35,21 @@ def _with_extra_specs() -> bool:
 
 @route("/flavors", methods=["GET"])
 def list_flavors():
-    args, page = _list(collection="flavors")
-    return views.collection([views.brief(f, version(), _links) for f in page], _next_href(args, page, "flavors"))
+    page, next_links = _list(collection="flavors")
+    return views.collection([views.brief(f, version(), _links) for f in page], next_links)
 
 
 @route("/flavors/detail", methods=["GET"])
 def list_flavors_detail():
-    args, page = _list(collection="flavors/detail")
+    page, next_links = _list(collection="flavors/detail")
     with_specs = _with_extra_specs()
     items = [views.detail(f, version(), _links, with_extra_specs=with_specs) for f in page]
-    return views.collection(items, _next_href(args, page, "flavors/detail"))
+    return views.collection(items, next_links)
 
 
-def _list(collection: str):
-    """Parse the filters as Nova does (a repeated parameter counts with its last value)."""
+def _list(collection: str) -> tuple[list[dict], list[dict]]:
+    """The page and its next link; filters are read as Nova does (a repeated parameter counts with
+    its last value)."""
     args = query("flavors", "index")
     last = {key: values[-1] for key, values in args.items() if values}
     filters = {"sort_key": last.get("sort_key") or "flavorid", "sort_dir": last.get("sort_dir") or "asc",
@@ -67,7 +67,8 @@ def _list(collection: str):
                 raise BadRequest(f"Invalid {param} filter [{last[param]}]") from None
     if "name" in last and version() in NAME_FILTER:
         filters["name"] = last["name"]
-    return last, flavors.list_for(backend(), context(), **filters)
+    page = flavors.list_for(backend(), context(), **filters)
+    return page, collection_links(self_link(collection), args, page, id_key="id", page_size=filters["limit"])
 
 
 def _is_public(value: str | None) -> bool | None:
@@ -80,16 +81,6 @@ def _is_public(value: str | None) -> bool | None:
     if parsed is not None:
         return parsed
     raise BadRequest(f"Invalid is_public filter [{value}]")
-
-
-def _next_href(args: dict[str, str], page: list[dict], collection: str) -> str | None:
-    """A next link when the page is full: the request's parameters, sorted, with the last id as marker."""
-    page_size = min(int(args.get("limit", MAX_LIMIT)), MAX_LIMIT)
-    if not page_size or len(page) != page_size:
-        return None
-    params = dict(sorted(args.items()))
-    params["marker"] = page[-1]["id"]
-    return f"{self_link(collection)}?{urlencode(params)}"
 
 
 @route("/flavors/<flavor_id>", methods=["GET"])

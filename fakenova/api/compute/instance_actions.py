@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from flask import jsonify, request
+from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route, self_link, version
@@ -12,6 +10,7 @@ from fakenova.domain import instance_actions
 from fakenova.microversion import between
 from fakenova.validation import parse_iso8601
 from fakenova.views import instance_actions as views
+from fakenova.views.links import collection_links
 
 DELETED_READABLE = between("2.21")   # actions of a deleted server can be read
 PAGED = between("2.58")              # limit, marker, changes-since (+ changes-before from 2.66), links
@@ -29,9 +28,12 @@ def list_instance_actions(server_id: str):
                                             include_deleted=version() in DELETED_READABLE, **options)
     body = {"instanceActions": [views.action(record, version()) for record in records]}
     if paged:
-        links = _next_link(server_id, records, options["limit"])
-        if links:
-            body["links"] = links
+        limit = options["limit"]
+        page_size = min(limit, instance_actions.MAX_LIMIT) if limit is not None else instance_actions.MAX_LIMIT
+        next_links = collection_links(self_link("servers", server_id, "os-instance-actions"), params, records,
+                                      id_key="request_id", page_size=page_size)
+        if next_links:
+            body["links"] = next_links
     return jsonify(body)
 
 
@@ -58,13 +60,3 @@ def _time(params: dict, name: str) -> float | None:
     value = _one(params, name)
     return None if value is None else parse_iso8601(value).timestamp()
 
-
-def _next_link(server_id: str, records: list[dict], limit: int | None) -> list[dict]:
-    """Nova's _get_collection_links: a "next" link when the page is full (limit, or max_limit)."""
-    page_size = min(limit if limit is not None else instance_actions.MAX_LIMIT, instance_actions.MAX_LIMIT)
-    if not page_size or page_size != len(records):
-        return []
-    params = {key: values[-1] for key, values in sorted(request.args.lists())}
-    params["marker"] = records[-1]["request_id"]
-    href = f"{self_link('servers', server_id, 'os-instance-actions')}?{urlencode(params)}"
-    return [{"rel": "next", "href": href}]

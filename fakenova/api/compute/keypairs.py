@@ -6,7 +6,7 @@ policy (admin or the owning user), then the key pair API.
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route, self_link, version
@@ -42,7 +42,7 @@ def list_keypairs():
         marker = args["marker"][-1] if "marker" in args else None
     records = keypairs.list_for_user(backend(), user_id, limit=page_size, marker=marker)
     return views.index(records, version(), page_size=page_size, collection_url=self_link("os-keypairs"),
-                       query_pairs=list(request.args.items(multi=True)))
+                       params=args)
 
 
 @route("/os-keypairs", methods=["POST"])

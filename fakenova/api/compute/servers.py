@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from fakenova.api.common import backend, base_url, context
 from fakenova.api.compute.blueprint import body, query, route, version
@@ -69,9 +69,10 @@ def list_servers_detail():
 def _list(*, detail: bool):
     ctx = context()
     operation = "detail" if detail else "index"
-    params = query("servers", operation)
+    requested = params = query("servers", operation)
     policy.authorize(ctx, f"os_compute_api:servers:{operation}")
     if not policy.allowed(ctx, "os_compute_api:servers:allow_all_filters"):
+        # Only the search drops the filters a user may not use: the next link keeps them, as Nova's.
         params = {key: values for key, values in params.items()
                   if key in server_list.PAGING_AND_SORTING
                   or (key in NON_ADMIN_FILTERS and version() in NON_ADMIN_FILTERS[key])}
@@ -85,7 +86,7 @@ def _list(*, detail: bool):
     else:
         items = [views.index_item(env, record) for record in records]
     path = "servers/detail" if detail else "servers"
-    return jsonify(views.collection(env, items, records, limit, path, dict(request.args.lists())))
+    return jsonify(views.collection(env, items, records, limit, path, requested))
 
 
 @route("/servers/<server_id>")

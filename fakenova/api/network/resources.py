@@ -1,4 +1,5 @@
-"""Networks, subnets and ports: list and show for all three, create and delete for ports."""
+"""List and show for networks, subnets, ports and security group rules from one table; create and
+delete for ports."""
 
 from __future__ import annotations
 
@@ -8,30 +9,42 @@ from fakenova.api.common import backend, context
 from fakenova.api.network import views
 from fakenova.api.network.blueprint import API_PREFIX, bad_request, bp, is_ip, is_uuid, resource_body
 from fakenova.api.network.query import item_response, list_response
-from fakenova.domain import networks
+from fakenova.domain import networks, security_groups
 
 
-# singular, plural, store collection, visibility rule, lookup (404 with Neutron's type), view.
+def _visible_in(collection: str, visible):
+    """The records of a store collection that ``visible(backend, record, context)`` lets the caller see."""
+    def records(backend, context) -> list[dict]:
+        return [record for record in getattr(backend.store, collection).values() if visible(backend, record, context)]
+    return records
+
+
+# singular, plural (the body's key), the records the caller may see, lookup (404 with Neutron's
+# type and text, for show and for an unknown marker), view.
 READ_ONLY_VIEWS = (
-    ("network", "networks", "networks", networks.visible, networks.get_network, views.network),
-    ("subnet", "subnets", "subnets", networks.subnet_visible, networks.get_subnet, views.subnet),
-    ("port", "ports", "ports", networks.port_visible, networks.get_port, views.port),
+    ("network", "networks", _visible_in("networks", networks.visible), networks.get_network, views.network),
+    ("subnet", "subnets", _visible_in("subnets", networks.subnet_visible), networks.get_subnet, views.subnet),
+    ("port", "ports", _visible_in("ports", networks.port_visible), networks.get_port, views.port),
+    # Rules live inside their groups; the group's project decides who sees them.
+    ("security_group_rule", "security_group_rules", security_groups.rules_visible_to, security_groups.get_rule,
+     views.security_group_rule),
 )
 
 
-def _register_list_and_show(singular, plural, collection, visible, get, view) -> None:
+def _register_list_and_show(singular, plural, visible_records, get, view) -> None:
     def list_items():
         store, ctx = backend().store, context()
         with store.lock:
-            items = [view(record, ctx) for record in getattr(store, collection).values()
-                     if visible(backend(), record, ctx)]
+            items = [view(record, ctx) for record in visible_records(backend(), ctx)]
         return list_response(singular, plural, items, not_found=lambda marker: get(backend(), marker, ctx))
 
     def show_item(item_id):
         return item_response(singular, view(get(backend(), item_id, context()), context()))
 
-    bp.add_url_rule(f"{API_PREFIX}/{plural}", f"list_{plural}", list_items, methods=["GET"])
-    bp.add_url_rule(f"{API_PREFIX}/{plural}/<item_id>", f"show_{singular}", show_item, methods=["GET"])
+    # Neutron's URL is the collection with dashes (security_group_rules -> /security-group-rules).
+    path = f"{API_PREFIX}/{plural.replace('_', '-')}"
+    bp.add_url_rule(path, f"list_{plural}", list_items, methods=["GET"])
+    bp.add_url_rule(f"{path}/<item_id>", f"show_{singular}", show_item, methods=["GET"])
 
 
 for _resource in READ_ONLY_VIEWS:

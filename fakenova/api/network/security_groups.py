@@ -1,4 +1,5 @@
-"""Security groups and their rules, read-only: each project's seeded ``default`` group."""
+"""Security groups, read-only: each project's seeded ``default`` group (created on a project's
+first list, as Neutron does). Their rules are listed and shown from the table in resources.py."""
 
 from __future__ import annotations
 
@@ -26,17 +27,3 @@ def show_security_group(group_id):
     group = security_groups.get(backend(), group_id, context())
     return item_response("security_group", views.security_group(group, context()))
 
-
-@bp.get(f"{API_PREFIX}/security-group-rules")
-def list_security_group_rules():
-    store, ctx = backend().store, context()
-    with store.lock:
-        items = [views.security_group_rule(rule, ctx) for rule in security_groups.rules_visible_to(backend(), ctx)]
-    return list_response("security_group_rule", "security_group_rules", items,
-                         not_found=lambda marker: security_groups.get_rule(backend(), marker, ctx))
-
-
-@bp.get(f"{API_PREFIX}/security-group-rules/<rule_id>")
-def show_security_group_rule(rule_id):
-    rule = security_groups.get_rule(backend(), rule_id, context())
-    return item_response("security_group_rule", views.security_group_rule(rule, context()))
