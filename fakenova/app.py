@@ -9,7 +9,7 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from fakenova import errors, microversion
-from fakenova.api import compute, control, identity, image, interceptors, network
+from fakenova.api import compute, control, identity, image, interceptors, network, volume
 from fakenova.backend import Backend
 from fakenova.config import Settings
 from fakenova.routing import LazyBuilderRule
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     # url prefix -> the service module; each has `bp` and may have `prepare_request()`, which runs
     # before every request under its prefix, routed or not (auth, microversion negotiation).
     services = {"identity": identity, "compute": compute, "image": image, "networking": network,
-                "_fake": control}
+                "volume": volume, "_fake": control}
     for module in services.values():
         app.register_blueprint(module.bp)
     app.extensions["fakenova.services"] = services
@@ -66,7 +66,7 @@ def _service_prefix() -> str:
 
 def _service() -> str:
     first = _service_prefix()
-    return first if first in ("identity", "compute", "image", "networking", "_fake") else "compute"
+    return first if first in ("identity", "compute", "image", "networking", "volume", "_fake") else "compute"
 
 
 def _finish_response(response: Response) -> Response:

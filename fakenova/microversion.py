@@ -94,26 +94,34 @@ def between(min_version: str | None = None, max_version: str | None = None) -> V
     )
 
 
-def negotiate(headers) -> APIVersion:
-    """Pick the request's microversion; 400 if malformed, 406 if outside [min, max]."""
-    requested = microversion_parse.get_version(
-        headers, service_type=SERVICE_TYPE, legacy_headers=[LEGACY_HEADER]
-    )
+def negotiate(headers, *, service_types: tuple[str, ...] = (SERVICE_TYPE,), legacy_headers=(LEGACY_HEADER,),
+              minimum: APIVersion | None = None, maximum: APIVersion | None = None) -> APIVersion:
+    """Pick the request's microversion; 400 if malformed, 406 if outside [minimum, maximum].
+
+    The defaults are Nova's; Cinder passes its own service types ("volume", then "block-storage")
+    and range, with the same texts (cinder/api/openstack/api_version_request.py)."""
+    minimum, maximum = minimum or MIN_VERSION, maximum or MAX_VERSION
+    requested = None
+    for service_type in service_types:
+        requested = microversion_parse.get_version(headers, service_type=service_type,
+                                                   legacy_headers=list(legacy_headers))
+        if requested is not None:
+            break
     if requested is None or requested == "":
-        return MIN_VERSION
+        return minimum
     requested = requested.strip()
     if requested == "latest":
-        return MAX_VERSION
+        return maximum
     try:
         version = APIVersion.parse(requested)
     except ValueError:
         raise BadRequest(
             f"API Version String {requested} is of invalid format. Must be of format MajorNum.MinorNum."
         ) from None
-    if not (MIN_VERSION <= version <= MAX_VERSION):
+    if not (minimum <= version <= maximum):
         raise NotAcceptable(
             f"Version {version} is not supported by the API. "
-            f"Minimum is {MIN_VERSION} and maximum is {MAX_VERSION}."
+            f"Minimum is {minimum} and maximum is {maximum}."
         )
     return version
 

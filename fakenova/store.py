@@ -30,6 +30,7 @@ COLLECTIONS = (
     "instance_actions",
     "migrations",
     "quotas",
+    "volumes",
 )
 
 

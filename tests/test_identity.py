@@ -34,7 +34,9 @@ def test_password_token_is_project_scoped_with_catalog(client):
     assert token["expires_at"].endswith("Z")
     assert {role["name"] for role in token["roles"]} >= {"member"}
     types = {entry["type"]: entry for entry in token["catalog"]}
-    assert set(types) == {"compute", "image", "network", "identity"}
+    assert set(types) == {"compute", "image", "network", "block-storage", "volumev3", "identity"}
+    # Cinder's URL carries the token's project, as Keystone fills in $(project_id)s.
+    assert types["block-storage"]["endpoints"][0]["url"] == f"http://h:1/volume/v3/{token['project']['id']}"
     compute = types["compute"]["endpoints"]
     assert {e["interface"] for e in compute} == {"public", "internal", "admin"}
     assert {e["region"] for e in compute} == {"RegionOne"}

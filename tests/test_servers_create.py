@@ -314,7 +314,8 @@ def test_cli_server_create_wait(live, monkeypatch):
 
 
 def test_boot_from_volume_needs_no_image(api, instant):
-    volume = "8c5b8b6c-1d50-4b1e-9b1e-4b4b7b7b7b7b"
+    project = api.get("/identity/v3/auth/projects").get_json()["projects"][0]["id"]
+    volume = api.post(f"/volume/v3/{project}/volumes", json={"volume": {"size": 1}}).get_json()["volume"]["id"]
     server = create(api, imageRef="", block_device_mapping_v2=[
         {"boot_index": 0, "uuid": volume, "source_type": "volume", "destination_type": "volume",
          "delete_on_termination": True}])

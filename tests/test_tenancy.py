@@ -161,6 +161,21 @@ ROWS = [
     Row("DELETE", S + "/os-server-password", P + "/os-server-password",
         "os_compute_api:os-server-password:clear", MEMBER, 204,
         tempest=(SERVERS, "server_actions_delete_password")),
+    # volume attachments (nova/policies/volumes_attachments.py); the world has one volume attached
+    Row("GET", S + "/os-volume_attachments", P + "/os-volume_attachments",
+        "os_compute_api:os-volumes-attachments:index", READER, 200, tempest=(SERVERS, "list_volume_attachments")),
+    Row("POST", S + "/os-volume_attachments", P + "/os-volume_attachments",
+        "os_compute_api:os-volumes-attachments:create", MEMBER, 200,
+        body=lambda world: {"volumeAttachment": {"volumeId": world["spare_volume"]}},
+        tempest=(SERVERS, "attach_volume")),
+    Row("GET", S + "/os-volume_attachments/<volume_id>", P + "/os-volume_attachments/{volume}",
+        "os_compute_api:os-volumes-attachments:show", READER, 200, tempest=(SERVERS, "show_volume_attachment")),
+    Row("PUT", S + "/os-volume_attachments/<volume_id>", P + "/os-volume_attachments/{volume}",
+        "os_compute_api:os-volumes-attachments:update", MEMBER, 202, version="2.85",
+        body=lambda world: {"volumeAttachment": {"volumeId": world["volume"], "delete_on_termination": True}},
+        tempest=(SERVERS, "update_attached_volume", "2.1")),
+    Row("DELETE", S + "/os-volume_attachments/<volume_id>", P + "/os-volume_attachments/{volume}",
+        "os_compute_api:os-volumes-attachments:delete", MEMBER, 202, tempest=(SERVERS, "detach_volume", "2.1")),
     # server groups: found first (not project-scoped), then the policy on the group's project
     Row("GET", "/os-server-groups", "/os-server-groups", "os_compute_api:os-server-groups:index", READER, 200,
         target="own", tempest=("server_groups_client.ServerGroupsClient", "list_server_groups")),
@@ -248,15 +263,14 @@ ROWS = [
     Row("GET", "/os-availability-zone/detail", "/os-availability-zone/detail",
         "os_compute_api:os-availability-zone:detail", ADMIN, 200, target="own",
         tempest=("availability_zone_client.AvailabilityZoneClient", "list_availability_zone_list_detail")),
+    # diagnostics (admin) and topology (readers; Tempest keeps no schema for it)
+    Row("GET", S + "/diagnostics", P + "/diagnostics", "os_compute_api:os-server-diagnostics", ADMIN, 200,
+        tempest=(SERVERS, "show_server_diagnostics")),
+    Row("GET", S + "/topology", P + "/topology", "compute:server:topology:index", READER, 200, version="2.78"),
 ]
 
 # Routes that exist in Nova and may not be built yet: rows ready for when they are.
-FUTURE_ROWS = [
-    Row("GET", S + "/os-volume_attachments", P + "/os-volume_attachments",
-        "os_compute_api:os-volumes-attachments:index", READER, 200),
-    Row("GET", S + "/diagnostics", P + "/diagnostics", "os_compute_api:os-server-diagnostics", ADMIN, 200),
-    Row("GET", S + "/topology", P + "/topology", "compute:server:topology:index", READER, 200, version="2.78"),
-]
+FUTURE_ROWS = []
 
 # A policy decision happens before the state check, so an allowed caller may meet the action's own
 # 400/404/409 (wrong state, nothing to confirm, no such security group on it); what matters here is
@@ -363,6 +377,14 @@ def world(api) -> dict:
         group = api.post(f"{V21}/os-server-groups", json={"server_group": {"name": "g", "policies": ["affinity"]}})
         assert group.status_code == 200, group.get_data(as_text=True)
         ids["group"] = group.get_json()["server_group"]["id"]
+    if ("GET", _normal(S + "/os-volume_attachments")) in ROUTES:
+        for name in ("volume", "spare_volume"):
+            made = api.post(f"/volume/v3/{ids['demo_project']}/volumes", json={"volume": {"size": 1, "name": name}})
+            assert made.status_code == 202, made.get_data(as_text=True)
+            ids[name] = made.get_json()["volume"]["id"]
+        attached = api.post(f"{V21}/servers/{server}/os-volume_attachments",
+                            json={"volumeAttachment": {"volumeId": ids["volume"]}})
+        assert attached.status_code == 200, attached.get_data(as_text=True)
     assert api.post(f"{V21}/os-keypairs", json={"keypair": {"name": "demo-key"}}).status_code == 200
     spec = api.post(f"{V21}/flavors/1/os-extra_specs", user="admin", json={"extra_specs": {"k1": "v1"}})
     assert spec.status_code == 200, spec.get_data(as_text=True)

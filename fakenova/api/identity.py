@@ -16,10 +16,14 @@ V3_UPDATED = "2024-04-03T00:00:00Z"
 V3_ID = "v3.14"
 
 # service type -> (name, path under the host) for the catalog; the control plane is never listed.
+# "{project_id}" is the token's project, as Keystone fills in "$(project_id)s". Cinder is listed
+# twice, as devstack registers it: openstacksdk looks for block-storage, older clients for volumev3.
 CATALOG_SERVICES = [
     ("compute", "nova", "/compute/v2.1"),
     ("image", "glance", "/image"),
     ("network", "neutron", "/networking"),
+    ("block-storage", "cinder", "/volume/v3/{project_id}"),
+    ("volumev3", "cinderv3", "/volume/v3/{project_id}"),
     ("identity", "keystone", "/identity"),
 ]
 INTERFACES = ("public", "internal", "admin")
@@ -47,11 +51,11 @@ def v3():
     return jsonify({"version": _v3_version()})
 
 
-def catalog() -> list[dict]:
+def catalog(project_id: str) -> list[dict]:
     region = backend().settings.region
     entries = []
     for service_type, name, path in CATALOG_SERVICES:
-        url = f"{base_url()}{path}"
+        url = base_url() + path.replace("{project_id}", project_id)
         entries.append({
             "id": stable_hex("service", service_type),
             "type": service_type,
@@ -97,7 +101,7 @@ def token_body(token: dict, *, with_catalog: bool = True) -> dict:
         body["is_domain"] = False
         body["roles"] = [{"id": identity.role_id(name), "name": name} for name in token["roles"]]
         if with_catalog:
-            body["catalog"] = catalog()
+            body["catalog"] = catalog(project["id"])
     return {"token": body}
 
 
@@ -191,6 +195,6 @@ def user_projects(user_id: str):
 
 @bp.get("/v3/auth/catalog")
 def auth_catalog():
-    authenticate()
-    return jsonify({"catalog": catalog(), "links": {"self": f"{base_url()}/identity/v3/auth/catalog",
+    context = authenticate()
+    return jsonify({"catalog": catalog(context.project_id or ""), "links": {"self": f"{base_url()}/identity/v3/auth/catalog",
                                                     "previous": None, "next": None}})

@@ -1,4 +1,4 @@
-"""Glance v2 subset at /image: version discovery, list/show/delete images, the image schemas.
+"""Glance v2 subset at /image: version discovery, list/show/create/update/delete images, data upload.
 
 Shapes follow glance/api/v2/images.py (ResponseSerializer): custom properties at the top level,
 times as ``YYYY-MM-DDTHH:MM:SSZ``, and ``self``/``file``/``schema``/``first``/``next`` as paths
@@ -12,10 +12,10 @@ import urllib.parse
 
 from flask import Blueprint, Response, jsonify, request
 
-from fakenova.api.common import authenticate, backend, base_url, context
+from fakenova.api.common import authenticate, backend, base_url, context, parse_json
 from fakenova.clock import isotime
 from fakenova.domain import images, lifecycle
-from fakenova.errors import BadRequest
+from fakenova.errors import BadRequest, UnsupportedMediaType
 
 bp = Blueprint("image", __name__, url_prefix="/image")
 
@@ -25,6 +25,7 @@ _VERSIONS = [("2.18", "CURRENT")] + [(f"2.{minor}", "SUPPORTED") for minor in ra
 DEFAULT_LIMIT = 25  # glance's limit_param_default
 MAX_LIMIT = 1000  # glance's api_limit_max
 MEMBER_STATUSES = ("pending", "accepted", "rejected", "all")
+PATCH_TYPES = ("application/openstack-images-v2.1-json-patch", "application/openstack-images-v2.0-json-patch")
 
 
 def prepare_request() -> None:
@@ -170,3 +171,33 @@ def show_image(image_id):
 def delete_image(image_id):
     images.delete(backend(), image_id, context())
     return Response(status=204)
+
+
+@bp.post("/v2/images")
+def create_image():
+    image = images.create(backend(), context(), _json_request())
+    response = jsonify(image_view(image))
+    response.status_code = 201
+    response.headers["Location"] = f"{base_url()}/image/v2/images/{image['id']}"
+    return response
+
+
+@bp.patch("/v2/images/<image_id>")
+def update_image(image_id):
+    if request.mimetype not in PATCH_TYPES:
+        raise UnsupportedMediaType("Unsupported Content-Type",
+                                   headers={"Accept-Patch": ", ".join(PATCH_TYPES)})
+    return jsonify(image_view(images.update(backend(), context(), image_id, _json_request())))
+
+
+@bp.put("/v2/images/<image_id>/file")
+def upload_image_data(image_id):
+    images.upload(backend(), context(), image_id, request.get_data())
+    return Response(status=204)
+
+
+def _json_request():
+    try:
+        return parse_json(request.get_data() or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("Malformed JSON in request body.") from None

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 
+import jsonschema
+
 from fakenova.config import ConfigError
-from fakenova.errors import BadRequest, Forbidden, NotFound
+from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 from fakenova.seeds import stable_uuid
 
 VISIBILITIES = ("public", "community", "private", "shared")
@@ -213,3 +215,165 @@ def _sorted(images: list[dict], sort: list[tuple[str, str]]) -> list[dict]:
 def _sort_value(value):
     # None sorts first ascending, as NULL does in MySQL; the flag keeps None from meeting other types.
     return (value is not None, value if value is not None else 0)
+
+
+# --- writes: create, update (JSON patch), upload (glance/api/v2/images.py, image_data.py) -----------
+
+CONTAINER_FORMATS = ("ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed")
+DISK_FORMATS = ("ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop")
+READ_ONLY = ("checksum", "created_at", "updated_at", "size", "virtual_size", "status", "direct_url", "self",
+             "file", "schema", "os_hash_algo", "os_hash_value")
+RESERVED = ("location", "locations", "deleted", "deleted_at")
+# Glance's "image" schema for what a client may write: core attributes typed, custom ones strings.
+WRITABLE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": r"^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}"
+                                            r"-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$"},
+        "name": {"type": ["null", "string"], "maxLength": 255},
+        "visibility": {"type": "string", "enum": list(VISIBILITIES)},
+        "protected": {"type": "boolean"},
+        "os_hidden": {"type": "boolean"},
+        "owner": {"type": ["null", "string"], "maxLength": 255},
+        "container_format": {"type": ["null", "string"], "enum": [None, *CONTAINER_FORMATS]},
+        "disk_format": {"type": ["null", "string"], "enum": [None, *DISK_FORMATS]},
+        "min_ram": {"type": "integer"},
+        "min_disk": {"type": "integer"},
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": 255}},
+    },
+    "additionalProperties": {"type": "string"},
+}
+CORE_WRITABLE = tuple(WRITABLE_SCHEMA["properties"])
+MAX_INT = 2 ** 31 - 1
+
+
+def create(backend, context, body) -> dict:
+    """POST /v2/images: a queued image (no data yet) owned by the caller's project."""
+    fields = _checked_writes(context, body, creating=True)
+    store = backend.store
+    with store.lock:
+        image_id = fields.pop("id", None) or store.ids.uuid()
+        if image_id in store.images:
+            raise Conflict(f"Image ID {image_id} already exists!")
+        core = {key: fields.pop(key) for key in CORE_WRITABLE if key in fields}
+        core.setdefault("owner", context.project_id)
+        record = new_record(backend, image_id=image_id, name=core.pop("name", None), status="queued",
+                            visibility=core.pop("visibility", "shared"), properties=fields,
+                            container_format=core.pop("container_format", None),
+                            disk_format=core.pop("disk_format", None), **core)
+        store.images[image_id] = record
+        return record
+
+
+def update(backend, context, image_id: str, operations) -> dict:
+    """PATCH /v2/images/{id} with Glance's JSON-patch dialect (add, replace, remove on "/attr")."""
+    if not isinstance(operations, list):
+        raise BadRequest("Request body must be a JSON array of operation objects.")
+    with backend.store.lock:
+        image = _writable(backend, context, image_id)
+        view = {key: image[key] for key in CORE_WRITABLE if key in image} | dict(image["properties"])
+        for operation in operations:
+            _apply(view, operation)
+        # Only what the operations touched is checked (a seeded oddity elsewhere must not fail a patch).
+        changed = {key: value for key, value in view.items()
+                   if (image.get(key) if key in CORE_WRITABLE else image["properties"].get(key, _UNSET)) != value}
+        fields = _checked_writes(context, changed, creating=False)
+        removed = [key for key in image["properties"] if key not in view]
+        for key in removed:
+            del image["properties"][key]
+        for key, value in fields.items():
+            if key in CORE_WRITABLE:
+                image[key] = value
+            else:
+                image["properties"][key] = value
+        image["updated_at"] = backend.clock.time()
+        return image
+
+
+def upload(backend, context, image_id: str, data: bytes) -> None:
+    """PUT /v2/images/{id}/file: the data lands, the image turns active with its size and hashes."""
+    with backend.store.lock:
+        image = _writable(backend, context, image_id)
+        if image["status"] != "queued":
+            raise Conflict(f"Image status transition from {image['status']} to saving is not allowed")
+        if not image["disk_format"] or not image["container_format"]:
+            raise BadRequest("Properties disk_format, container_format must be set prior to saving data.")
+        image.update(status="active", size=len(data), checksum=hashlib.md5(data).hexdigest(),
+                     os_hash_algo="sha512", os_hash_value=hashlib.sha512(data).hexdigest(),
+                     virtual_size=len(data) if image["disk_format"] == "raw" else None,
+                     updated_at=backend.clock.time())
+
+
+def _writable(backend, context, image_id: str) -> dict:
+    image = get(backend, image_id, context)
+    if not context.is_admin and image["owner"] != context.project_id:
+        raise Forbidden("You are not authorized to complete modify_image action.")
+    return image
+
+
+def _apply(view: dict, operation) -> None:
+    if not isinstance(operation, dict) or operation.get("op") not in ("add", "replace", "remove"):
+        raise BadRequest("Operation objects must contain exactly one member named \"add\", \"remove\", or "
+                         "\"replace\".")
+    path = operation.get("path")
+    if not isinstance(path, str) or not path.startswith("/") or path.count("/") != 1 or path == "/":
+        raise BadRequest(f"Invalid JSON pointer for this resource: '{path}'")
+    name = path[1:]
+    if name in READ_ONLY or name == "id":  # an id is chosen at create time only
+        raise Forbidden(f"Attribute '{name}' is read-only.")
+    if name in RESERVED:
+        raise Forbidden(f"Attribute '{name}' is reserved.")
+    if operation["op"] == "remove":
+        if name in CORE_WRITABLE:
+            raise Forbidden(f"Property {name} may not be removed.")
+        if name not in view:
+            raise Conflict(f"Property {name} does not exist.")
+        del view[name]
+        return
+    if "value" not in operation:
+        raise BadRequest(f"Operation \"{operation['op']}\" requires a member named \"value\".")
+    if operation["op"] == "replace" and name not in view and name not in CORE_WRITABLE:
+        raise Conflict(f"Property {name} does not exist.")
+    view[name] = operation["value"]
+
+
+def _checked_writes(context, body, *, creating: bool) -> dict:
+    """The attributes a request writes, after Glance's checks: 403 for read-only and reserved
+    attributes and for publicizing (admin only), 400 for what breaks the image schema."""
+    if not isinstance(body, dict):
+        raise BadRequest("Provided object does not match schema 'image': "
+                         f"{_json_text(body)} is not of type 'object'")
+    for name in body:
+        if name in READ_ONLY:
+            raise Forbidden(f"Attribute '{name}' is read-only.")
+        if name in RESERVED:
+            raise Forbidden(f"Attribute '{name}' is reserved.")
+    error = _schema_error(body)
+    if error is not None:
+        raise BadRequest(f"Provided object does not match schema 'image': {error}")
+    for name in ("min_ram", "min_disk"):
+        if body.get(name, 0) < 0:
+            raise BadRequest(f"Invalid value '{body[name]}' for parameter '{name}': Cannot be a negative value")
+        if body.get(name, 0) > MAX_INT:
+            raise BadRequest(f"'{name}' value out of range, must not exceed {MAX_INT}.")
+    if "owner" in body and not context.is_admin and body["owner"] != context.project_id:
+        raise Forbidden(f"You are not permitted to create images owned by '{body['owner']}'" if creating
+                        else "Owner can't be updated by non admin.")
+    if body.get("visibility") == "public" and not context.is_admin:
+        raise Forbidden("You are not authorized to complete publicize_image action.")
+    fields = dict(body)
+    if "tags" in fields:
+        fields["tags"] = list(dict.fromkeys(fields["tags"]))
+    return fields
+
+
+def _schema_error(body: dict) -> str | None:
+    errors = sorted(jsonschema.Draft4Validator(WRITABLE_SCHEMA).iter_errors(body), key=lambda e: list(e.path))
+    return errors[0].message if errors else None
+
+
+def _json_text(value) -> str:
+    return repr(value)
+
+
+_UNSET = object()

@@ -51,6 +51,8 @@ EVENTS = {
     "lock": ("api_lock",),
     "unlock": ("api_unlock",),
     "resetState": (),
+    "attach_volume": ("compute_attach_volume",),
+    "detach_volume": ("compute_detach_volume",),
     "createImage": ("compute_snapshot_instance",),
     "createBackup": ("compute_backup_instance",),
     "resize": ("conductor_migrate_server", "compute_prep_resize", "compute_resize_instance",

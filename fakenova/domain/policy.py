@@ -122,6 +122,8 @@ RULES: dict[str, str] = {
     "os_compute_api:os-volumes-attachments:create": MEMBER,
     "os_compute_api:os-volumes-attachments:update": MEMBER,
     "os_compute_api:os-volumes-attachments:delete": MEMBER,
+    # role:service (Cinder calls it during a volume migration); none of the personas has that role
+    "os_compute_api:os-volumes-attachments:swap": NOBODY,
     "compute:server:topology:index": READER,
     "compute:server:topology:host:index": ADMIN,
     # key pairs belong to a user: admin, or the user the request names (nova/policies/keypairs.py)

@@ -18,10 +18,10 @@ nova/compute/{api,manager,utils}.py and nova/conductor/manager.py (master, API 2
 
 from __future__ import annotations
 
-from fakenova.domain import flavors, images, keypairs, lifecycle, policy, quotas, servers
+from fakenova.domain import (boot_checks, flavors, images, keypairs, lifecycle, policy, quotas, server_topology,
+                             servers)
 from fakenova.errors import BadRequest, Forbidden, NotFound
 
-GIB = 1024 ** 3
 KNOWN_HOSTS = (lifecycle.COMPUTE_HOST,)
 NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 # Glance statuses an image that finished uploading never has again.
@@ -52,7 +52,10 @@ def resize(backend, context, server_id: str, flavor_ref, *, disk_config: str | N
         if same_flavor:
             raise BadRequest("When resizing, instances must change flavor!")
         _check_upsize_quota(backend, server["project_id"], current, flavor)
-        _check_flavor_fits_image(_boot_image(backend, server), flavor, image_size=0)
+        # Nova reads the image from the server's system metadata here, which records no size.
+        boot_checks.check_flavor_fits_image(context, _boot_image(backend, server), flavor, image_size=0,
+                                            volume_root=not server["image_ref"])
+        server_topology.cells(flavor)  # the new flavor's NUMA request must make sense (400 otherwise)
 
         # The libvirt driver refuses to shrink a root disk, after the API said yes: the resize runs,
         # fails on the source host and the server is back where it was (InstanceFaultRollback).
@@ -125,22 +128,6 @@ def _check_upsize_quota(backend, project_id: str, current: dict, new: dict) -> N
     ram = max(0, new["ram"] - current["ram"])
     if cores or ram:
         quotas.check_servers(backend, project_id, instances=0, cores=cores, ram=ram)
-
-
-def _check_flavor_fits_image(image: dict, flavor: dict, *, image_size: int) -> None:
-    """Nova's _validate_flavor_image_nostatus (RAM, then disk; a 0 GB flavor disk is not checked)."""
-    if flavor["ram"] < int(image.get("min_ram") or 0):
-        raise BadRequest("Flavor's memory is too small for requested image.")
-    flavor_bytes = flavor["disk"] * GIB
-    min_disk_bytes = int(image.get("min_disk") or 0) * GIB
-    if flavor_bytes == 0:
-        return
-    if image_size > flavor_bytes:
-        raise BadRequest(f"Flavor's disk is too small for requested image. Flavor disk is {flavor_bytes} bytes, "
-                         f"image is {image_size} bytes.")
-    if min_disk_bytes > flavor_bytes:
-        raise BadRequest(f"Flavor's disk is smaller than the minimum size specified in image metadata. Flavor "
-                         f"disk is {flavor_bytes} bytes, minimum size is {min_disk_bytes} bytes.")
 
 
 def _check_auto_disk_config(image_properties: dict, disk_config: str | None, image_ref: str) -> None:
@@ -264,9 +251,9 @@ def rebuild(backend, context, server_id: str, request: dict) -> tuple[dict, str]
         limits = quotas.limits_for(backend, server["project_id"])
         servers._check_metadata_quota(request.get("metadata") or {}, limits)
         servers._check_personality_quota(request.get("personality") or [], limits)
-        if image["status"] != "active":
-            raise BadRequest(f"Image {image_ref} is not active.")
-        _check_flavor_fits_image(image, server["flavor"], image_size=int(image.get("size") or 0))
+        boot_checks.check_active(image, image_ref)
+        boot_checks.check_flavor_fits_image(context, image, server["flavor"], image_size=int(image.get("size") or 0),
+                                            volume_root=not server["image_ref"])
 
         password = request["adminPass"] if "adminPass" in request else store.ids.choice(
             servers.PASSWORD_CHARS, servers.PASSWORD_LENGTH)

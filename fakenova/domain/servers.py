@@ -16,9 +16,9 @@ import hashlib
 import ipaddress
 import re
 
-from fakenova.domain import (floating_ips, images, instance_actions, keypairs, lifecycle, networks, policy, quotas,
-                             server_groups)
-from fakenova.domain import server_order
+from fakenova.domain import (boot_checks, flavors, floating_ips, images, instance_actions, keypairs, lifecycle,
+                             networks, policy, quotas, server_groups, server_topology)
+from fakenova.domain import server_order, volume_attachments
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 from fakenova.validation import nova_boolean
 
@@ -80,7 +80,8 @@ def create(backend, context, body: dict, *, description_is_name: bool):
 
     flavor_id = _id_from_href(request["flavorRef"])
     flavor = store.flavors.get(flavor_id)
-    if flavor is None or flavor.get("disabled"):
+    # A private flavor the project has no access to is not found, as a disabled one is.
+    if flavor is None or flavor.get("disabled") or not flavors.visible(flavor, context):
         raise BadRequest(f"Flavor {flavor_id} could not be found.")
 
     if requested_networks and max_count > 1:
@@ -103,11 +104,18 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         key_name = request.get("key_name")
         if key_name is not None:
             _keypair(backend, context, key_name)
+        server_topology.cells(flavor)
         limits = quotas.limits_for(backend, context.project_id)
         _check_metadata_quota(request.get("metadata") or {}, limits)
         _check_personality_quota(request.get("personality") or [], limits)
+        if image is not None:
+            boot_checks.check_active(image, image_ref)
+            root_volume, root_volume_size = _root_volume(request)
+            boot_checks.check_flavor_fits_image(context, image, flavor, image_size=int(image.get("size") or 0),
+                                                volume_root=root_volume, volume_size_gb=root_volume_size)
         group = server_groups.requested(backend, _scheduler_hints(body))
         count = _instances_within_quota(backend, context.project_id, flavor, min_count, max_count)
+        volume_attachments.check_boot_volumes(backend, context, bdms, count)
         unplaceable = None
         if group is not None:
             server_groups.check_member_quota(backend, context, group, count)
@@ -117,12 +125,13 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         admin_pass = request.get("adminPass") or store.ids.choice(PASSWORD_CHARS, PASSWORD_LENGTH)
         created = []
         for index in range(count):
-            server = _new_record(backend, context, request, flavor=flavor, image=image, bdms=bdms,
+            server = _new_record(backend, context, request, flavor=flavor, image=image,
                                  availability_zone=availability_zone, forced_host=forced_host,
                                  reservation_id=reservation_id, index=index, count=count,
                                  description_is_name=description_is_name, admin_pass=admin_pass,
                                  hints=_scheduler_hints(body))
             store.servers[server["id"]] = server
+            volume_attachments.connect_boot_volumes(backend, server, bdms)
             if unplaceable:
                 # The scheduler refuses at once: no host, no ports, ERROR with its fault.
                 lifecycle.fail(backend, server, unplaceable)
@@ -192,15 +201,24 @@ def _block_devices(request: dict) -> list[dict]:
     attached = []
     for bdm in legacy:
         if bdm.get("volume_id"):
-            attached.append({"id": bdm["volume_id"], "delete_on_termination": nova_boolean(bdm.get("delete_on_termination"))})
+            on_root = str(bdm.get("device_name") or "").rsplit("/", 1)[-1] == "vda"
+            attached.append({"id": bdm["volume_id"], "delete_on_termination": nova_boolean(bdm.get("delete_on_termination")),
+                             "tag": None, "boot_index": 0 if on_root else None})
     for bdm in v2:
         if bdm.get("destination_type", "volume" if bdm.get("source_type") == "volume" else "local") != "volume":
             continue
         if bdm.get("source_type") != "volume" or not bdm.get("uuid"):
-            continue  # Cinder is not faked: volumes made from images or snapshots are not modelled
+            continue  # volumes Nova would create (from an image, a snapshot, blank) are not modelled
         attached.append({"id": bdm["uuid"], "delete_on_termination": nova_boolean(bdm.get("delete_on_termination")),
-                         "tag": bdm.get("tag")})
+                         "tag": bdm.get("tag"), "boot_index": _boot_index(bdm.get("boot_index"))})
     return attached
+
+
+def _boot_index(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def _requested_networks(networks) -> list[dict] | None:
@@ -231,12 +249,23 @@ def _is_uuid_like(value: str) -> bool:
 
 def _image(backend, context, image_ref: str) -> dict:
     try:
-        image = images.get(backend, image_ref, context)
+        return images.get(backend, image_ref, context)
     except NotFound:
         raise BadRequest("Can not find requested image") from None
-    if image.get("status") != "active":
-        raise BadRequest(f"Image {image_ref} is not active.")
-    return image
+
+
+def _root_volume(request: dict) -> tuple[bool, int | None]:
+    """(is the root disk a volume, its requested size in GB or None) for a server booted with an
+    imageRef: a block_device_mapping_v2 entry with boot_index 0 and a volume destination, or a
+    legacy mapping on the root device (/dev/vda) makes it one."""
+    for bdm in request.get("block_device_mapping_v2") or ():
+        if str(bdm.get("boot_index")) == "0" and bdm.get("destination_type") == "volume":
+            size = bdm.get("volume_size")
+            return True, int(size) if size not in (None, "") else None
+    for bdm in request.get("block_device_mapping") or ():
+        if str(bdm.get("device_name") or "").rsplit("/", 1)[-1] == "vda":
+            return True, None
+    return False, None
 
 
 def _keypair(backend, context, name: str) -> dict:
@@ -402,7 +431,7 @@ def host_id(server: dict) -> str:
 
 # --- the record ----------------------------------------------------------------------------------
 
-def _new_record(backend, context, request: dict, *, flavor, image, bdms, availability_zone, forced_host,
+def _new_record(backend, context, request: dict, *, flavor, image, availability_zone, forced_host,
                 reservation_id, index, count, description_is_name, admin_pass, hints) -> dict:
     store = backend.store
     now = backend.clock.time()
@@ -443,7 +472,7 @@ def _new_record(backend, context, request: dict, *, flavor, image, bdms, availab
         "trusted_certs": request.get("trusted_image_certificates"),
         "scheduler_hints": hints,
         "server_groups": [],
-        "volumes_attached": bdms,
+        "volumes_attached": [],  # filled by volume_attachments.connect_boot_volumes
         "locked_by": None,
         "locked_reason": None,
         "host": None,

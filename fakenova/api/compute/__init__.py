@@ -16,6 +16,9 @@ from fakenova.api.compute import server_ips  # noqa: F401
 from fakenova.api.compute import server_password  # noqa: F401
 from fakenova.api.compute import interfaces  # noqa: F401
 from fakenova.api.compute import server_groups  # noqa: F401
+from fakenova.api.compute import server_diagnostics  # noqa: F401
+from fakenova.api.compute import server_topology  # noqa: F401
+from fakenova.api.compute import volume_attachments  # noqa: F401
 from fakenova.api.compute.blueprint import bp, prepare_request
 
 __all__ = ["bp", "prepare_request"]
