@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 
-import jsonschema
-
 from fakenova.config import ConfigError
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 from fakenova.seeds import stable_uuid
@@ -368,6 +366,9 @@ def _checked_writes(context, body, *, creating: bool) -> dict:
 
 
 def _schema_error(body: dict) -> str | None:
+    # Imported at the first image write, not at start-up: jsonschema is slow to import.
+    import jsonschema
+
     errors = sorted(jsonschema.Draft4Validator(WRITABLE_SCHEMA).iter_errors(body), key=lambda e: list(e.path))
     return errors[0].message if errors else None
 
