@@ -48,6 +48,8 @@ class Settings:
     quotas: dict = dataclasses.field(default_factory=lambda: dict(seeds.QUOTAS))
     # Policy overrides: rule name -> admin|manager|member|reader|anyone|nobody|owner or a list of roles.
     policy: dict = dataclasses.field(default_factory=dict)
+    # Console protocols the fake compute host serves (vnc, spice, serial); devstack enables noVNC only.
+    consoles: list = dataclasses.field(default_factory=lambda: ["vnc"])
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, environ: dict | None = None, **overrides) -> "Settings":

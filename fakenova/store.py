@@ -30,7 +30,9 @@ COLLECTIONS = (
     "instance_actions",
     "migrations",
     "quotas",
+    "network_quotas",
     "volumes",
+    "console_auth_tokens",
 )
 
 

@@ -24,7 +24,7 @@ from fakenova.backend import Backend
 from fakenova.config import ConfigError, Settings
 from fakenova.pytest_plugin import instant_durations
 from fakenova.server import RunningServer
-from tempest.lib.api_schema.response.compute.v2_1 import flavors_extra_specs
+from tempest.lib.api_schema.response.compute.v2_1 import flavors_access, flavors_extra_specs
 from tempest.lib.common.rest_client import RestClient
 from tests.conftest import Api, LiveServer
 from tests.server_helpers import image_id, network_id
@@ -35,6 +35,9 @@ USERS = ("admin", "demo", "reader", "manager", "alt_demo")
 SERVERS = "servers_client.ServersClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
+# ... and flavor access with another.
+FLAVOR_ACCESS = "flavors_access"
+OWN_SCHEMA_MODULES = {EXTRA_SPECS: flavors_extra_specs, FLAVOR_ACCESS: flavors_access}
 
 # Who passes each kind of check when the target belongs to project demo (or to user demo).
 ADMIN, READER, MEMBER, MANAGER, ANYONE, OWNER = "admin", "reader", "member", "manager", "anyone", "owner"
@@ -221,6 +224,18 @@ ROWS = [
     Row("DELETE", "/flavors/<flavor_id>/os-extra_specs/<key>", "/flavors/1/os-extra_specs/k1",
         "os_compute_api:os-flavor-extra-specs:delete", ADMIN, 200, target="own",
         tempest=(EXTRA_SPECS, "unset_flavor_extra_specs")),
+    # flavor access: admin only, whoever the flavor is shared with (nova/policies/flavor_access.py)
+    Row("GET", "/flavors/<flavor_id>/os-flavor-access", "/flavors/{private_flavor}/os-flavor-access",
+        "os_compute_api:os-flavor-access", ADMIN, 200, target="own",
+        tempest=(FLAVOR_ACCESS, "add_remove_list_flavor_access")),
+    Row("POST", "/flavors/<flavor_id>/action", "/flavors/{private_flavor}/action",
+        "os_compute_api:os-flavor-access:add_tenant_access", ADMIN, 200, target="own",
+        body=lambda world: {"addTenantAccess": {"tenant": world["alt_project"]}},
+        tempest=(FLAVOR_ACCESS, "add_remove_list_flavor_access")),
+    Row("POST", "/flavors/<flavor_id>/action", "/flavors/{private_flavor}/action",
+        "os_compute_api:os-flavor-access:remove_tenant_access", ADMIN, 200, target="own",
+        body=lambda world: {"removeTenantAccess": {"tenant": world["demo_project"]}},
+        tempest=(FLAVOR_ACCESS, "add_remove_list_flavor_access")),
     # key pairs belong to a user: every caller owns its own, only admin may name demo's
     Row("GET", "/os-keypairs", "/os-keypairs", "os_compute_api:os-keypairs:index", OWNER, 200, target="own",
         tempest=("keypairs_client.KeyPairsClient", "list_keypairs")),
@@ -267,6 +282,27 @@ ROWS = [
     Row("GET", S + "/diagnostics", P + "/diagnostics", "os_compute_api:os-server-diagnostics", ADMIN, 200,
         tempest=(SERVERS, "show_server_diagnostics")),
     Row("GET", S + "/topology", P + "/topology", "compute:server:topology:index", READER, 200, version="2.78"),
+    # migrations: os-migrations for project managers of their own project (index:all_projects, admin,
+    # otherwise: see tests/test_migrations.py); a server's live migrations (the world has none running,
+    # so an allowed caller meets the 404 / 409 of an idle server)
+    Row("GET", "/os-migrations", "/os-migrations?project_id={demo_project}", "os_compute_api:os-migrations:index",
+        MANAGER, 200, other=POLICY, version="2.80", tempest=("migrations_client.MigrationsClient", "list_migrations")),
+    Row("GET", S + "/migrations", P + "/migrations", "os_compute_api:servers:migrations:index", MANAGER, 200,
+        version="2.80", tempest=(SERVERS, "list_live_migrations")),
+    Row("GET", S + "/migrations/<migration_id>", P + "/migrations/1", "os_compute_api:servers:migrations:show",
+        ADMIN, (200, 404), version="2.80"),
+    Row("DELETE", S + "/migrations/<migration_id>", P + "/migrations/1", "os_compute_api:servers:migrations:delete",
+        MANAGER, (202, 409), version="2.24"),
+    Row("POST", S + "/migrations/<migration_id>/action", P + "/migrations/1/action",
+        "os_compute_api:servers:migrations:force_complete", MANAGER, (202, 409), version="2.22",
+        body={"force_complete": None}),
+    # remote consoles (members) and what their tokens unlock (admin; below 2.31 always a bare 400)
+    Row("POST", S + "/remote-consoles", P + "/remote-consoles", "os_compute_api:os-remote-consoles", MEMBER, 200,
+        version="2.6", body={"remote_console": {"protocol": "vnc", "type": "novnc"}},
+        tempest=(SERVERS, "get_remote_consoles")),
+    Row("GET", "/os-console-auth-tokens/<token>", "/os-console-auth-tokens/{console_token}",
+        "os_compute_api:os-console-auth-tokens", ADMIN, 200, version="2.31",
+        tempest=(SERVERS, "console_auth_tokens", "2.99")),
 ]
 
 # Routes that exist in Nova and may not be built yet: rows ready for when they are.
@@ -281,10 +317,11 @@ PAST_POLICY = (200, 202, 204, 400, 404, 409)
 @dataclass(frozen=True)
 class ActionRow:
     name: str
-    policy: str
+    policy: str | None           # None: no policy check (the removed RDP action)
     level: str
     body: object = None
     version: str = "2.1"
+    other: str = NOT_FOUND       # POLICY: the action answers before looking the server up
 
 
 ACTION_ROWS = {row.name: row for row in [
@@ -322,6 +359,11 @@ ACTION_ROWS = {row.name: row for row in [
     ActionRow("os-migrateLive", "os_compute_api:os-migrate-server:migrate_live", MANAGER,
               {"host": None, "block_migration": "auto"}, version="2.25"),
     ActionRow("evacuate", "os_compute_api:os-evacuate", ADMIN, {}, version="2.14"),
+    ActionRow("os-getVNCConsole", "os_compute_api:os-remote-consoles", MEMBER, {"type": "novnc"}),
+    ActionRow("os-getSPICEConsole", "os_compute_api:os-remote-consoles", MEMBER, {"type": "spice-html5"}),
+    ActionRow("os-getSerialConsole", "os_compute_api:os-remote-consoles", MEMBER, {"type": "serial"}),
+    # Removed with Hyper-V: a bare 400 for everyone, no policy, no lookup.
+    ActionRow("os-getRDPConsole", None, ANYONE, {"type": "rdp-html5"}, other=POLICY),
 ]}
 
 
@@ -386,6 +428,21 @@ def world(api) -> dict:
                             json={"volumeAttachment": {"volumeId": ids["volume"]}})
         assert attached.status_code == 200, attached.get_data(as_text=True)
     assert api.post(f"{V21}/os-keypairs", json={"keypair": {"name": "demo-key"}}).status_code == 200
+    if ("GET", _normal("/os-console-auth-tokens/<token>")) in ROUTES:
+        console = api.post(f"{V21}/servers/{server}/remote-consoles", version="2.6",
+                           json={"remote_console": {"protocol": "vnc", "type": "novnc"}})
+        assert console.status_code == 200, console.get_data(as_text=True)
+        ids["console_token"] = console.get_json()["remote_console"]["url"].rsplit("%3D", 1)[1]
+    ids["alt_project"] = _id_of(store.projects, "alt_demo")
+    if ("GET", _normal("/flavors/<flavor_id>/os-flavor-access")) in ROUTES:
+        flavor = api.post(f"{V21}/flavors", user="admin", json={"flavor": {
+            "name": "demo-only", "id": "demo-only", "ram": 64, "vcpus": 1, "disk": 1,
+            "os-flavor-access:is_public": False}})
+        assert flavor.status_code == 200, flavor.get_data(as_text=True)
+        ids["private_flavor"] = "demo-only"
+        shared = api.post(f"{V21}/flavors/demo-only/action", user="admin",
+                          json={"addTenantAccess": {"tenant": ids["demo_project"]}})
+        assert shared.status_code == 200, shared.get_data(as_text=True)
     spec = api.post(f"{V21}/flavors/1/os-extra_specs", user="admin", json={"extra_specs": {"k1": "v1"}})
     assert spec.status_code == 200, spec.get_data(as_text=True)
     return ids
@@ -411,8 +468,8 @@ def _check(response, expected_status, expected_body, ok, tempest, version):
     if tempest is not None and response.status_code == oks[0]:
         client, schema, *schema_version = tempest
         body = response.get_json() if text else None
-        if client == EXTRA_SPECS:
-            RestClient.validate_response(getattr(flavors_extra_specs, schema),
+        if client in OWN_SCHEMA_MODULES:
+            RestClient.validate_response(getattr(OWN_SCHEMA_MODULES[client], schema),
                                          _Resp(response.status_code, response.headers), body)
         else:
             assert_valid(client, schema, schema_version[0] if schema_version else version, response.status_code,
@@ -449,7 +506,7 @@ def test_action_matrix(api, world, row: ActionRow, user: str):
     value = row.body(world) if callable(row.body) else row.body
     response = api.post(f"{V21}/servers/{world['server']}/action", user=user, version=row.version,
                         json={row.name: value})
-    status, fault = _expected(row.level, "demo", NOT_FOUND, user, row.policy, world)
+    status, fault = _expected(row.level, "demo", row.other, user, row.policy, world)
     if status is not None:
         assert (response.status_code, response.get_json()) == (status, fault), response.get_data(as_text=True)
     else:

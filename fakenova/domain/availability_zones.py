@@ -1,10 +1,10 @@
-"""Availability zones as a one-node devstack shows them: the compute host in zone "nova", the
+"""Availability zones as a two-node devstack shows them: the compute hosts in zone "nova", the
 control services in the "internal" zone, which only the admin detail view lists.
 """
 
 from __future__ import annotations
 
-from fakenova.domain.lifecycle import COMPUTE_HOST
+from fakenova.domain.lifecycle import COMPUTE_HOST, COMPUTE_HOSTS
 
 DEFAULT_ZONE = "nova"
 INTERNAL_ZONE = "internal"  # Nova's [DEFAULT]internal_service_availability_zone
@@ -13,7 +13,7 @@ INTERNAL_ZONE = "internal"  # Nova's [DEFAULT]internal_service_availability_zone
 SERVICES = (
     ("nova-conductor", COMPUTE_HOST, INTERNAL_ZONE),
     ("nova-scheduler", COMPUTE_HOST, INTERNAL_ZONE),
-    ("nova-compute", COMPUTE_HOST, DEFAULT_ZONE),
+    *(("nova-compute", host, DEFAULT_ZONE) for host in COMPUTE_HOSTS),
 )
 
 

@@ -94,7 +94,7 @@ def unshelve(backend, context, server_id: str, *, az_passed: bool = False, new_a
         expected_az = new_az if az_passed else server.get("pinned_availability_zone")
         if host:
             policy.authorize(context, "os_compute_api:os-shelve:unshelve_to_host", server["project_id"])
-            if host != lifecycle.COMPUTE_HOST:
+            if host not in lifecycle.COMPUTE_HOSTS:
                 raise BadRequest(f"Compute host {host} could not be found.")
             if expected_az is not None and expected_az != lifecycle.DEFAULT_AZ:
                 raise Conflict(f'Host "{host}" is not in the availability zone "{expected_az}".')

@@ -20,6 +20,7 @@ def seed(backend) -> None:
         record = dict(_DEFAULTS, **entry)
         record["id"] = str(record["id"])
         record["extra_specs"] = dict(record["extra_specs"] or {})
+        record["projects"] = list(record.get("projects") or [])
         # Insertion order stands in for Nova's autoincrement primary key.
         record["internal_id"] = index + 1
         record["created_at"] = created
@@ -146,6 +147,8 @@ def create(backend, *, name: str, ram, vcpus, disk, flavor_id=None, ephemeral=0,
             raise Conflict(f"Flavor with name {name} already exists.")
         record = dict(_DEFAULTS, id=flavor_id, name=name, rxtx_factor=factor, is_public=bool(is_public),
                       description=description, extra_specs={}, **values)
+        # Nova gives a new private flavor no access entries: not even the creator's project.
+        record["projects"] = []
         record["internal_id"] = max((f["internal_id"] for f in store.flavors.values()), default=0) + 1
         record["created_at"] = backend.clock.time()
         store.flavors[flavor_id] = record
@@ -177,6 +180,38 @@ def set_description(backend, flavor_id: str, description: str | None) -> dict:
         flavor["description"] = description
         flavor["updated_at"] = backend.clock.time()
         return flavor
+
+
+# --- access to private flavors (nova/objects/flavor.py add_access / remove_access) -----------------
+
+def access_list(backend, context, flavor_id: str) -> tuple[dict, list[str]]:
+    """The flavor and the projects it is shared with, in the order they were added."""
+    with backend.store.lock:
+        flavor = get_visible(backend, context, flavor_id)
+        return flavor, list(flavor.get("projects", ()))
+
+
+def add_access(backend, context, flavor_id: str, project_id: str, *, refuse_public: bool) -> list[str]:
+    """Share the flavor with ``project_id``; 409 when it already is (or, from 2.7, when it is public)."""
+    with backend.store.lock:
+        flavor = get_visible(backend, context, flavor_id)
+        if refuse_public and flavor["is_public"]:
+            raise Conflict("Can not add access to a public flavor.")
+        if project_id in flavor.setdefault("projects", []):
+            # Nova names the flavor by its internal (database) id in both access errors.
+            raise Conflict(f"Flavor access already exists for flavor {flavor['internal_id']} and project "
+                           f"{project_id} combination.")
+        flavor["projects"].append(project_id)
+        return list(flavor["projects"])
+
+
+def remove_access(backend, context, flavor_id: str, project_id: str) -> list[str]:
+    with backend.store.lock:
+        flavor = get_visible(backend, context, flavor_id)
+        if project_id not in flavor.setdefault("projects", []):
+            raise NotFound(f"Flavor access not found for {flavor['internal_id']} / {project_id} combination.")
+        flavor["projects"].remove(project_id)
+        return list(flavor["projects"])
 
 
 # --- extra specs (nova/api/openstack/compute/flavors_extraspecs.py) -------------------------------

@@ -69,6 +69,18 @@ def _project_id(store, ref: str) -> str:
     raise ConfigError(f"users: unknown project '{ref}'")
 
 
+def verify_project_id(backend, context, project_id: str) -> None:
+    """Nova's verify_project_id (nova/api/openstack/identity.py): Nova asks Keystone for the project
+    with the caller's token, 400 when Keystone says 404.
+
+    Keystone answers a non-admin 403 for other projects, which Nova takes as "fine".
+    """
+    if not (context.is_admin or project_id == context.project_id):
+        return
+    if project_id not in backend.store.projects:
+        raise BadRequest(f"Project ID {project_id} is not a valid project.")
+
+
 def role_id(name: str) -> str:
     return stable_hex("role", name)
 

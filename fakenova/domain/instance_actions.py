@@ -65,6 +65,9 @@ EVENTS = {
     "evacuate": ("conductor_rebuild_server", "compute_rebuild_instance"),
     "live-migration": ("conductor_live_migrate_instance", "compute_check_can_live_migrate_destination",
                        "compute_live_migration"),
+    # /servers/{id}/migrations/{id}: force_complete and DELETE (compute_api._record_action_start)
+    "live_migration_force_complete": ("compute_live_migration_force_complete",),
+    "live_migration_cancel": ("compute_live_migration_abort",),
 }
 
 # Instance-action name -> the lifecycle rows whose end finishes it (when not the same name).

@@ -127,9 +127,19 @@ def _end(vm_state, **more) -> tuple:
 
 # resize_prep -> resize_migrating (source) -> resize_migrated -> resize_finish (destination): the
 # server takes its new flavor as finish_resize starts (so VERIFY_RESIZE shows it, and quota counts it).
-_RESIZE_STEPS = ((0.25, {"task_state": "resize_migrating"}), (0.5, {"task_state": "resize_migrated"}),
+# The migration record follows: migrating on the source, post-migrating once the disk moved (the
+# server's host is the destination from then on), finished at the end.
+_RESIZE_STEPS = ((0.25, {"task_state": "resize_migrating"}, ("resize_migrating",)),
+                 (0.5, {"task_state": "resize_migrated"}, ("resize_moved",)),
                  (0.75, {"task_state": "resize_finish"}, ("new_flavor_applied",))) + _end(RESIZED, progress=100)
 _REBUILD_STEPS = ((0.3, {"task_state": "rebuild_block_device_mapping"}), (0.5, {"task_state": "rebuild_spawning"}))
+# Evacuation: the destination's rebuild claims the server (migration pre-migrating), then spawns it.
+_EVACUATE_STEPS = ((0.3, {"task_state": "rebuild_block_device_mapping"}, ("evacuation_claimed",)),
+                   (0.5, {"task_state": "rebuild_spawning"}))
+# Live migration: the task_state stays "migrating"; only the migration record moves (queued on the
+# destination, preparing, running while memory is copied), then the server is on the destination.
+_LIVE_MIGRATION_STEPS = ((0.1, {}, ("live_migration_queued",)), (0.2, {}, ("live_migration_preparing",)),
+                         (0.3, {}, ("live_migration_running",))) + _end(PREVIOUS)
 # The driver's snapshot: Glance's image goes from queued to saving as the upload starts.
 _UPLOAD_STEPS = ((0.4, {"task_state": "image_pending_upload"}),
                  (0.6, {"task_state": "image_uploading"}, ("image_upload_started",)), (1.0, {"task_state": None}))
@@ -195,10 +205,10 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     # Evacuate checks no lock and no task_state; up to 2.94 a stopped server stays stopped, from 2.95
     # every evacuated server ends stopped (evacuate_to_stopped).
     _T("evacuate", (ACTIVE, STOPPED, ERROR), ANY, {"task_state": "rebuilding"},
-       steps=_REBUILD_STEPS + _end(REBUILT_STATE, launched_at=NOW), duration="evacuate", check_lock=False,
+       steps=_EVACUATE_STEPS + _end(REBUILT_STATE, launched_at=NOW), duration="evacuate", check_lock=False,
        effects=("migration_completed",)),
     _T("evacuate_to_stopped", (ACTIVE, STOPPED, ERROR), ANY, {"task_state": "rebuilding"},
-       steps=_REBUILD_STEPS + _end(STOPPED, launched_at=NOW), duration="evacuate", check_lock=False,
+       steps=_EVACUATE_STEPS + _end(STOPPED, launched_at=NOW), duration="evacuate", check_lock=False,
        effects=("migration_completed",)),
     _T("createImage", (ACTIVE, STOPPED, PAUSED, SUSPENDED), IDLE, {"task_state": "image_snapshot_pending"},
        steps=((0.2, {"task_state": "image_snapshot"}),) + _UPLOAD_STEPS, duration="create_image",
@@ -218,8 +228,12 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     _T("unshelve", (SHELVED, SHELVED_OFFLOADED), IDLE, {"task_state": "unshelving"},
        steps=((0.3, {"task_state": "spawning", "host": "<host>", "node": "<host>"}),) + _end(ACTIVE),
        duration="unshelve"),
-    _T("os-migrateLive", (ACTIVE, PAUSED), IDLE, {"task_state": "migrating"}, steps=_end(PREVIOUS),
+    _T("os-migrateLive", (ACTIVE, PAUSED), IDLE, {"task_state": "migrating"}, steps=_LIVE_MIGRATION_STEPS,
        duration="live_migrate", effects=("migration_completed",), on_failure=("migration_failed",)),
+    # Checks only (nova/compute/api.py live_migrate_force_complete / live_migrate_abort): what they do
+    # happens to the running os-migrateLive (complete_now / cancel).
+    _T("live_migration_force_complete", (ACTIVE,), ("migrating",), {}),
+    _T("live_migration_abort", ANY, ("migrating",), {}),
     _T("trigger_crash_dump", (ACTIVE, PAUSED, RESCUED, RESIZED, ERROR), IDLE, {}, duration="trigger_crash_dump",
        needs_host=True, host_checked_first=True),
     _T("resetState", ANY, ANY, {}, must_have_launched=False, check_lock=False),
@@ -236,8 +250,10 @@ DEFAULT_DURATIONS = {
     "live_migrate": 5, "trigger_crash_dump": 0,
 }
 
-# Where scheduled servers land: the one fake compute host, in the one availability zone.
+# Where scheduled servers land: builds go to the first compute host; a move without a named
+# destination goes to another one. Both hosts are in the one availability zone.
 COMPUTE_HOST = "compute1"
+COMPUTE_HOSTS = (COMPUTE_HOST, "compute2")
 DEFAULT_AZ = "nova"
 
 # Named side effects (end of a transition) -> callables(backend, server); registered by other modules
@@ -362,7 +378,8 @@ def _apply_step(backend, server: dict, pending: dict, index: int, at: float) -> 
         return
     _fraction, changes, *step_effects = transition.steps[index]
     _apply(server, changes, at, {"previous": pending["previous_vm_state"]})
-    server["updated_at"] = at
+    if changes:  # a step that only moves a migration record leaves the server untouched
+        server["updated_at"] = at
     if step_effects and not pending.get("fault"):
         for effect in step_effects[0]:
             EFFECTS[effect](backend, server)
@@ -373,6 +390,32 @@ def _apply_step(backend, server: dict, pending: dict, index: int, at: float) -> 
         _ended(backend, server, pending["id"], None)
         if transition.then:
             start(backend, server, transition.then, at=at)
+
+
+def complete_now(backend, server: dict) -> None:
+    """Apply the rest of the server's running transition at once (a forced live-migration
+    completion). Its steps still on the timeline are then stale and skipped. Hold the store lock."""
+    settle(backend)
+    pending = server.get("transition")
+    if not pending:
+        return
+    now = backend.clock.time()
+    total = pending["due_at"] - pending["started_at"]
+    for index, (fraction, *_changes) in enumerate(TRANSITIONS[pending["action"]].steps):
+        if server.get("transition") is not pending:
+            break  # ended (or a follow-up started)
+        if pending["started_at"] + total * fraction > now:  # not applied yet
+            _apply_step(backend, server, pending, index, now)
+
+
+def cancel(backend, server: dict) -> None:
+    """Stop the server's running transition where it is: the task_state clears and the vm_state
+    stays (an aborted live migration rolls back on the source). Its steps are skipped from now on;
+    the transition ends without a fault. Hold the store lock."""
+    pending = server.get("transition")
+    server.update(transition=None, task_state=None, updated_at=backend.clock.time())
+    if pending:
+        _ended(backend, server, pending["id"], None)
 
 
 def _ended(backend, server: dict, transition_id: int, fault: dict | None) -> None:

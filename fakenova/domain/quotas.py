@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fakenova import seeds
 from fakenova.config import ConfigError
-from fakenova.domain import server_order
+from fakenova.domain import identity, server_order
 from fakenova.errors import BadRequest
 
 
@@ -136,11 +136,5 @@ def reset_project(backend, project_id: str) -> None:
 
 
 def verify_project(backend, context, project_id: str) -> None:
-    """Nova asks Keystone for the project with the caller's token: 400 when Keystone says 404.
-
-    Keystone answers a non-admin 403 for other projects, which Nova takes as "fine".
-    """
-    if not (context.is_admin or project_id == context.project_id):
-        return
-    if project_id not in backend.store.projects:
-        raise BadRequest(f"Project ID {project_id} is not a valid project.")
+    """Quota sets check the project as flavor access does."""
+    identity.verify_project_id(backend, context, project_id)

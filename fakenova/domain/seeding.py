@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fakenova.domain import flavors, identity, images, networks, policy, quotas
+from fakenova.domain import flavors, identity, images, networks, policy, quotas, remote_consoles
 
 # Each module has seed(backend); later ones may refer to what earlier ones created.
-SEEDERS = (policy, identity, flavors, images, networks, quotas)
+SEEDERS = (policy, remote_consoles, identity, flavors, images, networks, quotas)
 
 
 def seed_all(backend) -> None:

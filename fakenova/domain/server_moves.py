@@ -5,12 +5,13 @@ Each function checks what Nova's API checks, in Nova's order, under the store lo
 action's row in ``lifecycle.TRANSITIONS``; what happens later (the flavor switch, the image upload,
 backup rotation, the migration record's status) are the named effects registered at the bottom.
 
-One compute host. fakenova runs a single ``lifecycle.COMPUTE_HOST``. Nova's scheduler would find no
-other host for a migration, so a move without a named destination here always "finds room" and the
-server stays where it is; clients still see every status a real move shows. A named destination is
-checked as Nova does (the current host is refused, unknown hosts are not found). Evacuate skips
-Nova's "source compute service must be down" check (400 "Compute service of {host} is still in
-use."), since the fake's one service is always up: a fault rule on action "evacuate" reproduces it.
+Two compute hosts (``lifecycle.COMPUTE_HOSTS``): builds land on the first; a move without a named
+destination goes to the other one (the scheduler leaves out the source), so the server's host,
+hypervisor_hostname and hostId change when the move lands. A named destination is checked as Nova
+does (the current host is refused, unknown hosts are not found). Evacuate skips Nova's "source
+compute service must be down" check (400 "Compute service of {host} is still in use."), since the
+fake's services are always up: a fault rule on action "evacuate" reproduces it. The migration
+records themselves are ``fakenova.domain.migrations``.
 
 Checked against nova/api/openstack/compute/{servers,migrate_server,evacuate,create_backup}.py,
 nova/compute/{api,manager,utils}.py and nova/conductor/manager.py (master, API 2.104).
@@ -18,11 +19,11 @@ nova/compute/{api,manager,utils}.py and nova/conductor/manager.py (master, API 2
 
 from __future__ import annotations
 
-from fakenova.domain import (boot_checks, flavors, images, keypairs, lifecycle, policy, quotas, server_topology,
-                             servers)
+from fakenova.domain import (boot_checks, flavors, images, keypairs, lifecycle, migrations, policy, quotas,
+                             server_topology, servers)
 from fakenova.errors import BadRequest, Forbidden, NotFound
 
-KNOWN_HOSTS = (lifecycle.COMPUTE_HOST,)
+KNOWN_HOSTS = lifecycle.COMPUTE_HOSTS
 NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 # Glance statuses an image that finished uploading never has again.
 _GONE = images.HIDDEN_STATUSES
@@ -64,7 +65,7 @@ def resize(backend, context, server_id: str, flavor_ref, *, disk_config: str | N
             doomed = {"code": 500, "message": "Resize error: Unable to resize disk down.", "details": "",
                       "rollback": True}
         server["auto_disk_config"] = disk_config == "AUTO"
-        _start_resize(backend, server, "resize", _flavor_snapshot(flavor), fault=doomed)
+        _start_resize(backend, context, server, "resize", _flavor_snapshot(flavor), fault=doomed)
 
 
 def migrate(backend, context, server_id: str, host: str | None = None) -> None:
@@ -80,15 +81,18 @@ def migrate(backend, context, server_id: str, host: str | None = None) -> None:
             if host not in KNOWN_HOSTS:
                 raise BadRequest(f"Compute host {host} could not be found.")
         server["auto_disk_config"] = False  # Nova resets it on every resize without OS-DCF:diskConfig
-        _start_resize(backend, server, "migrate", dict(server["flavor"]))
+        _start_resize(backend, context, server, "migrate", dict(server["flavor"]), host=host)
 
 
-def _start_resize(backend, server: dict, action: str, new_flavor: dict, fault: dict | None = None) -> None:
+def _start_resize(backend, context, server: dict, action: str, new_flavor: dict, fault: dict | None = None,
+                  host: str | None = None) -> None:
+    """Resize and cold migration go to another host ([DEFAULT]allow_resize_to_same_host is False)."""
     _boot_image(backend, server)  # keep what the server booted with before its flavor changes
     server["old_flavor"] = dict(server["flavor"])
     server["new_flavor"] = new_flavor
-    _new_migration(backend, server, "resize" if action == "resize" else "migration", status="pre-migrating",
-                   old_flavor=server["old_flavor"], new_flavor=new_flavor)
+    migrations.new(backend, context, server, "resize" if action == "resize" else "migration",
+                   status="pre-migrating", dest=host or migrations.other_host(server["host"]),
+                   old_flavor=server["old_flavor"], new_flavor=new_flavor, claimed=True)
     lifecycle.start(backend, server, action, fault=fault)
 
 
@@ -98,7 +102,7 @@ def confirm_resize(backend, context, server_id: str) -> None:
         policy.authorize(context, "os_compute_api:servers:confirm_resize", server["project_id"])
         lifecycle.check(server, "confirmResize", context=context)
         migration = _finished_migration(backend, server)
-        _set_migration_status(backend, migration, "confirming")
+        migrations.set_status(backend, migration, "confirming")
         lifecycle.start(backend, server, "confirmResize")
 
 
@@ -110,13 +114,13 @@ def revert_resize(backend, context, server_id: str) -> None:
         migration = _finished_migration(backend, server)
         # Reverting a downsize grows the server again: Nova checks that growth against quota.
         _check_upsize_quota(backend, server["project_id"], server["flavor"], server["old_flavor"])
-        _set_migration_status(backend, migration, "reverting")
+        migrations.set_status(backend, migration, "reverting")
         lifecycle.start(backend, server, "revertResize")
 
 
 def _finished_migration(backend, server: dict) -> dict:
     """The resize waiting for confirm or revert (Nova looks for a migration in status "finished")."""
-    migration = backend.store.migrations.get(server.get("migration_id") or "")
+    migration = migrations.current(backend, server)
     if migration is None or migration["status"] != "finished":
         raise BadRequest("Instance has not been resized.")
     return migration
@@ -182,7 +186,8 @@ def live_migrate(backend, context, server_id: str, *, host: str | None, force: b
                 doomed = {"code": 500, "message": NO_VALID_HOST, "details": "", "rollback": True}
             if synchronous:
                 raise BadRequest(doomed["message"])
-        _new_migration(backend, server, "live-migration", status="accepted", dest=host)
+        migrations.new(backend, context, server, migrations.LIVE, status="accepted",
+                       dest=host or migrations.other_host(server["host"]))
         lifecycle.start(backend, server, "os-migrateLive", fault=doomed)
 
 
@@ -210,7 +215,8 @@ def evacuate(backend, context, server_id: str, *, host: str | None, admin_pass: 
         lifecycle.check(server, action, context=context, api_action="evacuate")
         if password is not None:
             server["admin_pass"] = password
-        _new_migration(backend, server, "evacuation", status="accepted", dest=host)
+        migrations.new(backend, context, server, "evacuation", status="accepted",
+                       dest=host or migrations.other_host(server["host"]))
         lifecycle.start(backend, server, action)
         return password
 
@@ -392,80 +398,45 @@ def _rotate_backups(backend, server: dict, backup_type: str, rotation: int) -> N
         del store.images[image["id"]]
 
 
-# --- migration records ---------------------------------------------------------------------------
-
-def _new_migration(backend, server: dict, kind: str, *, status: str, dest: str | None = None,
-                   old_flavor: dict | None = None, new_flavor: dict | None = None) -> dict:
-    """A row of Nova's migrations table (what GET /os-migrations would list)."""
-    store = backend.store
-    now = backend.clock.time()
-    destination = dest or server["host"]  # the scheduler's pick is the one host there is
-    migration = {
-        "id": len(store.migrations) + 1,
-        "uuid": store.ids.uuid(),
-        "instance_uuid": server["id"],
-        "project_id": server["project_id"],
-        "user_id": server["user_id"],
-        "migration_type": kind,
-        "status": status,
-        "source_compute": server["host"], "source_node": server["node"],
-        "dest_compute": destination, "dest_node": destination,
-        "old_flavor_id": (old_flavor or server["flavor"])["id"],
-        "new_flavor_id": (new_flavor or server["flavor"])["id"],
-        "created_at": now,
-        "updated_at": now,
-    }
-    store.migrations[migration["uuid"]] = migration
-    server["migration_id"] = migration["uuid"]
-    return migration
-
-
-def _set_migration_status(backend, migration: dict | None, status: str) -> None:
-    if migration is not None:
-        migration.update(status=status, updated_at=backend.clock.time())
-
-
-def _current_migration(backend, server: dict) -> dict | None:
-    return backend.store.migrations.get(server.get("migration_id") or "")
-
-
 # --- effects: what happens when a step or a whole transition ends ----------------------------------
 
 def _new_flavor_applied(backend, server: dict) -> None:
     """finish_resize on the destination: the server (and its quota usage) takes the new flavor."""
     if server.get("new_flavor"):
         server["flavor"] = dict(server["new_flavor"])
-    _set_migration_status(backend, _current_migration(backend, server), "post-migrating")
 
 
 def _resized(backend, server: dict) -> None:
-    _set_migration_status(backend, _current_migration(backend, server), "finished")
+    migrations.set_status(backend, migrations.current(backend, server), "finished")
     if server.get("old_vm_state") == lifecycle.STOPPED:
         server["power_state"] = lifecycle.SHUTDOWN  # finish_resize does not power a stopped server on
 
 
 def _resize_confirmed(backend, server: dict) -> None:
-    _set_migration_status(backend, _current_migration(backend, server), "confirmed")
+    migrations.set_status(backend, migrations.current(backend, server), "confirmed")
     server.update(old_flavor=None, new_flavor=None)
 
 
 def _resize_reverted(backend, server: dict) -> None:
     if server.get("old_flavor"):
         server["flavor"] = dict(server["old_flavor"])
-    _set_migration_status(backend, _current_migration(backend, server), "reverted")
+    migration = migrations.current(backend, server)
+    migrations.set_status(backend, migration, "reverted")
+    if migration is not None:  # finish_revert_resize runs on the source, which has the server again
+        server.update(host=migration["source_compute"], node=migration["source_node"])
     server.update(old_flavor=None, new_flavor=None)
 
 
 def _migration_completed(backend, server: dict) -> None:
-    migration = _current_migration(backend, server)
+    migration = migrations.current(backend, server)
     done = "done" if migration and migration["migration_type"] == "evacuation" else "completed"
-    _set_migration_status(backend, migration, done)
+    migrations.set_status(backend, migration, done)
     if migration is not None:
         server.update(host=migration["dest_compute"], node=migration["dest_node"])
 
 
 def _migration_failed(backend, server: dict) -> None:
-    _set_migration_status(backend, _current_migration(backend, server), "error")
+    migrations.set_status(backend, migrations.current(backend, server), "error")
     server.update(old_flavor=None, new_flavor=None)
 
 

@@ -69,7 +69,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         if forced_host:
             raise BadRequest("One mechanism with host and/or hypervisor_hostname and another mechanism "
                              "with zone:host:node are mutually exclusive.")
-        if requested_host != lifecycle.COMPUTE_HOST:
+        if requested_host not in lifecycle.COMPUTE_HOSTS:
             raise BadRequest(f"Compute host {requested_host} could not be found.")
 
     bdms = _block_devices(request)
@@ -185,7 +185,7 @@ def _parse_availability_zone(context, requested: str | None) -> tuple[str | None
     policy.authorize(context, "os_compute_api:servers:create:forced_host", context.project_id)
     zone, _, rest = requested.partition(":")
     host = rest.split(":", 1)[0] or None
-    if host and host != lifecycle.COMPUTE_HOST:
+    if host and host not in lifecycle.COMPUTE_HOSTS:
         raise BadRequest(f"Compute host {host} could not be found.")
     return zone or None, host
 

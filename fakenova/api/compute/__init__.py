@@ -4,6 +4,7 @@ from fakenova.api.compute import versions  # noqa: F401
 from fakenova.api.compute import keypairs  # noqa: F401
 from fakenova.api.compute import flavors  # noqa: F401
 from fakenova.api.compute import flavor_extra_specs  # noqa: F401
+from fakenova.api.compute import flavor_access  # noqa: F401
 from fakenova.api.compute import availability_zones  # noqa: F401
 from fakenova.api.compute import limits  # noqa: F401
 from fakenova.api.compute import quota_sets  # noqa: F401
@@ -19,6 +20,9 @@ from fakenova.api.compute import server_groups  # noqa: F401
 from fakenova.api.compute import server_diagnostics  # noqa: F401
 from fakenova.api.compute import server_topology  # noqa: F401
 from fakenova.api.compute import volume_attachments  # noqa: F401
+from fakenova.api.compute import migrations  # noqa: F401
+from fakenova.api.compute import server_migrations  # noqa: F401
+from fakenova.api.compute import remote_consoles  # noqa: F401
 from fakenova.api.compute.blueprint import bp, prepare_request
 
 __all__ = ["bp", "prepare_request"]

@@ -14,6 +14,7 @@ from flask import Blueprint, g, request
 from fakenova import microversion
 from fakenova.api.common import authenticate, backend, base_url, json_body, query_lists
 from fakenova.domain import lifecycle
+from fakenova.errors import BadRequest
 from fakenova.microversion import APIVersion, VersionRange
 
 bp = Blueprint("compute", __name__, url_prefix="/compute")
@@ -66,6 +67,19 @@ def body(resource: str, operation: str):
     data = json_body(required=False)
     backend().schemas.validate_body(data, "compute", resource, operation, version())
     return data
+
+
+def action_body(known) -> tuple[str, dict]:
+    """Nova's action dispatch (wsgi.Resource): the body is one key naming the action; anything else
+    is 400 "Malformed request body", an unknown name 400 "There is no such action: X".
+    Returns (name, body); the caller validates the body against the action's own schema."""
+    data = json_body(required=False)
+    if not isinstance(data, dict) or len(data) != 1:
+        raise BadRequest("Malformed request body")
+    name = next(iter(data))
+    if name not in known:
+        raise BadRequest(f"There is no such action: {name}")
+    return name, data
 
 
 def query(resource: str, operation: str) -> dict[str, list[str]]:

@@ -16,10 +16,9 @@ from typing import Callable
 from flask import g
 
 from fakenova import microversion
-from fakenova.api.common import backend, context, json_body
-from fakenova.api.compute.blueprint import route, version
+from fakenova.api.common import backend, context
+from fakenova.api.compute.blueprint import action_body, route, version
 from fakenova.domain import instance_actions
-from fakenova.errors import BadRequest
 from fakenova.microversion import VersionRange
 
 
@@ -47,13 +46,8 @@ def action(name: str, *, versions: VersionRange | None = None):
 
 @route("/servers/<server_id>/action", methods=["POST"])
 def server_action(server_id: str):
-    data = json_body(required=False)
-    if not isinstance(data, dict) or len(data) != 1:
-        raise BadRequest("Malformed request body")
-    ((name, value),) = data.items()
-    spec = ACTIONS.get(name)
-    if spec is None:
-        raise BadRequest(f"There is no such action: {name}")
+    name, data = action_body(ACTIONS)
+    spec, value = ACTIONS[name], data[name]
     if spec.versions is not None:
         microversion.require(spec.versions, version())
     backend().schemas.validate_body(data, "compute", "server_actions", name, version())
@@ -78,3 +72,4 @@ def _record(server_id: str, name: str) -> None:
             instance_actions.begin(backend(), server, action_name, context())
 from fakenova.api.compute import server_actions_basic  # noqa: E402,F401
 from fakenova.api.compute import server_actions_move  # noqa: E402,F401
+from fakenova.api.compute import server_actions_console  # noqa: E402,F401

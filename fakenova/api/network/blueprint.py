@@ -50,7 +50,9 @@ def resource_body(resource: str, *, allowed: dict[str, type | tuple], required: 
             raise bad_request(f"Failed to parse request. Required attribute '{name}' not specified")
     for name, value in item.items():
         expected = allowed[name]
-        if expected == "uuid":
+        if expected is object:
+            reason = None  # the caller converts and checks the value itself
+        elif expected == "uuid":
             reason = None if value is None or is_uuid(value) else f"'{value}' is not a valid UUID"
         elif expected == "ip":
             reason = None if value is None or is_ip(value) else f"'{value}' is not a valid IP address"

@@ -8,7 +8,7 @@ from fakenova.api.common import base_url
 from fakenova.api.network.blueprint import API_PREFIX, bp
 from fakenova.domain.networks import not_found
 
-# (alias, name, description): only features whose attributes or resources fakenova serves.
+# (alias, name, description[, updated]): only features whose attributes or resources fakenova serves.
 EXTENSIONS = [
     ("allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"),
     ("availability_zone", "Availability Zone", "The availability zone extension."),
@@ -28,6 +28,11 @@ EXTENSIONS = [
     ("port-security", "Port Security", "Provides port security"),
     ("project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled."),
     ("provider", "Provider Network", "Expose mapping of virtual networks to physical networks"),
+    # Extensions of neutron itself (not neutron-lib API definitions) carry their own "updated".
+    ("quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project",
+     "2017-02-10T10:00:00-00:00"),
+    ("quotas", "Quota management support", "Expose functions for quotas management per project",
+     "2012-07-29T10:00:00-00:00"),
     ("router", "Neutron L3 Router",
      "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks "
      "via a NAT gateway."),
@@ -62,8 +67,8 @@ def resource_index():
                                   for name, collection in CORE_RESOURCES]})
 
 
-def _extension(alias: str, name: str, description: str) -> dict:
-    return {"alias": alias, "name": name, "description": description, "updated": EXTENSIONS_UPDATED, "links": []}
+def _extension(alias: str, name: str, description: str, updated: str = EXTENSIONS_UPDATED) -> dict:
+    return {"alias": alias, "name": name, "description": description, "updated": updated, "links": []}
 
 
 @bp.get(f"{API_PREFIX}/extensions")

@@ -8,7 +8,7 @@ from fakenova.api.common import backend, context
 from fakenova.api.network import views
 from fakenova.api.network.blueprint import API_PREFIX, bp, resource_body
 from fakenova.api.network.query import item_response, list_response
-from fakenova.domain import floating_ips
+from fakenova.domain import floating_ips, network_quotas
 
 CREATE = {"floating_network_id": "uuid", "floating_ip_address": "ip", "port_id": "uuid", "fixed_ip_address": "ip",
           "subnet_id": "uuid", "description": str, "project_id": str, "tenant_id": str, "qos_policy_id": "uuid",
@@ -39,7 +39,10 @@ def create_floatingip():
     request = resource_body("floatingip", allowed=CREATE, required=("floating_network_id",))
     if request.get("tenant_id") and not request.get("project_id"):
         request = dict(request, project_id=request["tenant_id"])
-    fip = floating_ips.create(backend(), context(), request)
+    owner = (request.get("project_id") if context().is_admin else None) or context().project_id
+    with backend().store.lock:
+        network_quotas.check_room(backend(), owner, "floatingip")
+        fip = floating_ips.create(backend(), context(), request)
     response = item_response("floatingip", _view(fip))
     response.status_code = 201
     return response

@@ -9,7 +9,7 @@ from fakenova.api.common import backend, context
 from fakenova.api.network import views
 from fakenova.api.network.blueprint import API_PREFIX, bad_request, bp, is_ip, is_uuid, resource_body
 from fakenova.api.network.query import item_response, list_response
-from fakenova.domain import networks, security_groups
+from fakenova.domain import network_quotas, networks, security_groups
 
 
 def _visible_in(collection: str, visible):
@@ -65,7 +65,10 @@ def create_port():
         request.pop("tenant_id", None)
     else:
         request["project_id"] = request.get("project_id") or request.get("tenant_id")
-    port = networks.create_requested_port(backend(), context(), request)
+    with backend().store.lock:
+        # Neutron's quota hook runs before the plugin looks at the request.
+        network_quotas.check_room(backend(), request.get("project_id") or context().project_id, "port")
+        port = networks.create_requested_port(backend(), context(), request)
     response = item_response("port", views.port(port, context()))
     response.status_code = 201
     return response
