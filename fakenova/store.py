@@ -33,6 +33,7 @@ COLLECTIONS = (
     "network_quotas",
     "volumes",
     "console_auth_tokens",
+    "services",
 )
 
 

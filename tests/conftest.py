@@ -105,6 +105,13 @@ def api(client, backend) -> Api:
     return Api(client, backend)
 
 
+@pytest.fixture
+def frozen(api) -> Api:
+    """``api`` with its clock frozen: time moves only when the test advances it."""
+    api.backend.clock.freeze()
+    return api
+
+
 class LiveServer:
     def __init__(self, backend: Backend, server: RunningServer):
         self.backend = backend

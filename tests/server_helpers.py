@@ -40,3 +40,13 @@ def show(api, server_id: str, *, version: str = "2.1", user: str = "demo") -> di
 
 def fault(response) -> tuple[int, dict]:
     return response.status_code, response.get_json()
+
+
+def force_down(api, host: str = "compute1", down: bool = True) -> None:
+    """Mark a host's nova-compute service forced down (or up again), as an operator does before an
+    evacuation: PUT /os-services/{uuid} at 2.53, as admin."""
+    services = api.get("/compute/v2.1/os-services?binary=nova-compute&host=" + host, user="admin",
+                       version="2.53").get_json()["services"]
+    response = api.put(f"/compute/v2.1/os-services/{services[0]['id']}", user="admin", version="2.53",
+                       json={"forced_down": down})
+    assert response.status_code == 200, response.get_data(as_text=True)

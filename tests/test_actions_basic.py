@@ -9,23 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from fakenova import create_app
-from fakenova.backend import Backend
-from fakenova.config import Settings
 from fakenova.domain import lifecycle
 from fakenova import docs
-from tests.conftest import Api
 from tests.server_helpers import CLIENT, SERVERS, create, image_id, show
 from tests.tempest_schemas import assert_valid
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def frozen():
-    backend = Backend(Settings())
-    backend.clock.freeze()
-    return Api(create_app(backend=backend).test_client(), backend)
 
 
 def act(api, server_id: str, body: dict, *, user: str = "demo", version: str = "2.1", schema: str | None = None):

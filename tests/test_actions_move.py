@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from fakenova import create_app
-from fakenova.backend import Backend
-from fakenova.config import Settings
 from fakenova.microversion import APIVersion
-from tests.conftest import Api
-from tests.server_helpers import CLIENT, IMAGE_NAME, SERVERS, create, image_id, show
+from tests.server_helpers import CLIENT, IMAGE_NAME, SERVERS, create, force_down, image_id, show
 from tests.tempest_schemas import assert_valid
 
 ALT_IMAGE_NAME = "cirros-0.6.2-x86_64-disk-alt"
@@ -24,14 +20,6 @@ BOOLEAN_STRINGS = [True, "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "
                    False, "False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no"]
 # Tempest checks these with its 2.1 module at every microversion (ServersClient.action's default).
 COMMON = "server_actions_common_schema"
-
-
-@pytest.fixture
-def frozen() -> Api:
-    """A fresh fake whose clock only moves when a test advances it."""
-    backend = Backend(Settings())
-    backend.clock.freeze()
-    return Api(create_app(backend=backend).test_client(), backend)
 
 
 def alt_image(backend) -> str:
@@ -351,6 +339,7 @@ def test_live_migration_bodies_per_microversion(frozen):
 def test_evacuate_before_2_14_answers_the_new_admin_password(frozen):
     api, clock = frozen, frozen.backend.clock
     server_id = active(api)
+    force_down(api, "compute1")
     response = act(api, server_id, {"evacuate": {"onSharedStorage": False}}, version="2.13", user="admin")
     assert response.status_code == 200
     assert_valid(CLIENT, "evacuate_server_with_admin_pass", "2.1", 200, response.headers, response.get_json())
@@ -371,6 +360,7 @@ def test_evacuate_from_2_14_answers_nothing_and_ends_per_microversion(frozen, ve
     api, clock = frozen, frozen.backend.clock
     server_id = active(api)
     put_state(api, server_id, vm_state=start_state)
+    force_down(api, "compute1")
     response = act(api, server_id, {"evacuate": {}}, version=version, user="admin")
     assert response.status_code == 200 and response.get_data() == b""
     assert_valid(CLIENT, "evacuate_server", "2.1", 200, response.headers, None)
@@ -395,13 +385,23 @@ def test_evacuate_errors(frozen):
     assert invalid(act(api, server_id, {"evacuate": {"onSharedStorage": False}}, version="2.14", user="admin"),
                    "evacuate", "Additional properties are not allowed ('onSharedStorage' was unexpected)")
     put_state(api, server_id, vm_state="paused")
+    # The state check comes first: the source host being up is only looked at after it.
     assert evacuate({}) == (409, f"Cannot 'evacuate' instance {server_id} while it is in vm_state paused")
+    put_state(api, server_id, vm_state="active")
+    assert evacuate({}) == (400, "Compute service of compute1 is still in use.")
+    assert evacuate({"host": "compute2", "force": True}) == (400, "Compute service of compute1 is still in use.")
+    force_down(api, "compute1")
+    assert evacuate({"host": "compute1"}) == (400, "The target host can't be the same one.")
+    force_down(api, "compute1", down=False)
+    assert evacuate({}) == (400, "Compute service of compute1 is still in use.")
+    assert state(api, server_id)[:2] == ("ACTIVE", None)
 
 
 def test_evacuate_ignores_the_task_state_and_the_lock(frozen):
     api = frozen
     server_id = active(api)
     put_state(api, server_id, task_state="image_snapshot_pending", locked_by="owner")
+    force_down(api, "compute1")
     assert act(api, server_id, {"evacuate": {}}, version="2.14", user="admin").status_code == 200
 
 
@@ -683,11 +683,23 @@ def test_cli_migrate_and_evacuate_as_admin(instant):
     live.openstack("server", "migrate", "confirm", "roamer", user="admin")
     # No --wait: python-openstackclient 10.5 compares the lower-cased status with 'ACTIVE', so its
     # evacuate --wait never ends (against Nova too). Durations are 0 here, so the move is done at once.
+    # The migration moved it to compute2. Nova evacuates only from a host whose compute service is
+    # down: the operator forces it down (2.11+), and back up before evacuating the other way.
+    refused = live.openstack("--os-compute-api-version", "2.94", "server", "evacuate", "roamer", user="admin",
+                             check=False)
+    assert refused.returncode != 0 and "Compute service of compute2 is still in use." in refused.stderr
+    live.openstack("--os-compute-api-version", "2.11", "compute", "service", "set", "--down", "compute2",
+                   "nova-compute", user="admin")
     live.openstack("--os-compute-api-version", "2.94", "server", "evacuate", "roamer", user="admin")
     shown = live.openstack("server", "show", "roamer", "-f", "json", user="admin")
-    assert (shown["id"], shown["status"]) == (server["id"], "ACTIVE")
+    assert (shown["id"], shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == (server["id"], "ACTIVE", "compute1")
+    live.openstack("--os-compute-api-version", "2.53", "compute", "service", "set", "--up", "compute2",
+                   "nova-compute", user="admin")
+    live.openstack("--os-compute-api-version", "2.53", "compute", "service", "set", "--down", "compute1",
+                   "nova-compute", user="admin")
     live.openstack("server", "evacuate", "roamer", user="admin")  # 2.100: evacuated servers end stopped
-    assert live.openstack("server", "show", "roamer", "-f", "json", user="admin")["status"] == "SHUTOFF"
+    shown = live.openstack("server", "show", "roamer", "-f", "json", user="admin")
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("SHUTOFF", "compute2")
     denied = live.openstack("server", "migrate", "roamer", user="demo", check=False)
     assert denied.returncode != 0
 

@@ -16,11 +16,7 @@ import webob
 from hypothesis import given, strategies as st
 from werkzeug.wrappers import Request
 
-from fakenova import create_app
-from fakenova.backend import Backend
-from fakenova.config import Settings
 from fakenova.views.links import next_href
-from tests.conftest import Api
 from tests.server_helpers import CLIENT as SERVERS_CLIENT, SERVERS, create as create_server, image_id
 from tests.tempest_schemas import assert_valid
 from tests.test_instance_actions import actions, booted, post_action
@@ -151,13 +147,6 @@ def test_keypairs_link_drops_unknown_parameters(api):
 
 
 # --- instance actions ----------------------------------------------------------------------------
-
-@pytest.fixture
-def frozen() -> Api:
-    """Instance actions need distinct start times: a frozen clock that only the test moves."""
-    backend = Backend(Settings())
-    backend.clock.freeze()
-    return Api(create_app(backend=backend).test_client(), backend)
 
 
 def test_instance_actions_link_sorts_the_query_and_replaces_the_marker(frozen):

@@ -8,20 +8,9 @@ import hashlib
 
 import pytest
 
-from fakenova import create_app
-from fakenova.backend import Backend
-from fakenova.config import Settings
-from tests.conftest import Api
 from tests.server_helpers import CLIENT, SERVERS, create, image_id
 
 STOP_EVENT = "compute_stop_instance"
-
-
-@pytest.fixture
-def frozen():
-    backend = Backend(Settings())
-    backend.clock.freeze()
-    return Api(create_app(backend=backend).test_client(), backend)
 
 
 def actions(api, server_id: str, *, version: str = "2.1", user: str = "demo", query: str = "") -> dict:

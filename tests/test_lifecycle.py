@@ -83,13 +83,6 @@ def test_every_action_in_nova_list_has_a_row():
 
 # --- the engine, on a backend with a frozen clock ------------------------------------------------
 
-@pytest.fixture
-def frozen():
-    backend = Backend(Settings())
-    backend.clock.freeze()
-    api = Api(create_app(backend=backend).test_client(), backend)
-    return api
-
 
 def _record(backend, server_id):
     return backend.store.servers[server_id]

@@ -15,25 +15,13 @@ import hashlib
 
 import pytest
 
-from fakenova import create_app
-from fakenova.backend import Backend
-from fakenova.config import Settings
 from fakenova.domain import state
-from tests.conftest import Api
-from tests.server_helpers import CLIENT, IMAGE_NAME, SERVERS, create, network_id, show
+from tests.server_helpers import CLIENT, IMAGE_NAME, SERVERS, create, force_down, network_id, show
 from tests.tempest_schemas import assert_valid
 
 V21 = "/compute/v2.1"
 MIGRATIONS = "migrations_client.MigrationsClient"
 LIVE = {"os-migrateLive": {"host": None, "block_migration": "auto"}}
-
-
-@pytest.fixture
-def frozen() -> Api:
-    """A fresh fake whose clock only moves when a test advances it (every move takes 5 s)."""
-    backend = Backend(Settings())
-    backend.clock.freeze()
-    return Api(create_app(backend=backend).test_client(), backend)
 
 
 def active(api, *, user: str = "demo", flavor: str = "1") -> str:
@@ -186,6 +174,7 @@ def test_a_failed_live_migration_is_error_and_the_server_stays(frozen):
 def test_evacuation_record_is_accepted_then_pre_migrating_then_done_without_flavors(frozen):
     api = frozen
     server_id = active(api)
+    force_down(api, "compute1")
     assert act(api, server_id, {"evacuate": {}}, version="2.14").status_code == 200
     statuses = []
     for step in (0, 1.5, 3.5):

@@ -23,12 +23,6 @@ def settings() -> Settings:
     return Settings(durations=instant_durations())
 
 
-@pytest.fixture
-def frozen(api):
-    api.backend.clock.freeze()
-    return api
-
-
 def _port(api, server_id: str) -> dict:
     return next(p for p in api.backend.store.ports.values() if p["device_id"] == server_id)
 

@@ -27,12 +27,14 @@ from fakenova.server import RunningServer
 from tempest.lib.api_schema.response.compute.v2_1 import flavors_access, flavors_extra_specs
 from tempest.lib.common.rest_client import RestClient
 from tests.conftest import Api, LiveServer
-from tests.server_helpers import image_id, network_id
+from tests.server_helpers import force_down, image_id, network_id
 from tests.tempest_schemas import _Resp, assert_valid
 
 V21 = "/compute/v2.1"
 USERS = ("admin", "demo", "reader", "manager", "alt_demo")
 SERVERS = "servers_client.ServersClient"
+SERVICES = "services_client.ServicesClient"
+HYPERVISORS = "hypervisor_client.HypervisorClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -296,6 +298,13 @@ ROWS = [
     Row("POST", S + "/migrations/<migration_id>/action", P + "/migrations/1/action",
         "os_compute_api:servers:migrations:force_complete", MANAGER, (202, 409), version="2.22",
         body={"force_complete": None}),
+    # a server's security groups (readers, every microversion) and usage (list: admin; show: the project's readers)
+    Row("GET", S + "/os-security-groups", P + "/os-security-groups", "os_compute_api:os-security-groups:list",
+        READER, 200),
+    Row("GET", "/os-simple-tenant-usage", "/os-simple-tenant-usage", "os_compute_api:os-simple-tenant-usage:list",
+        ADMIN, 200, target="own", tempest=("tenant_usages_client.TenantUsagesClient", "list_tenant_usage")),
+    Row("GET", "/os-simple-tenant-usage/<project_id>", "/os-simple-tenant-usage/{demo_project}",
+        "os_compute_api:os-simple-tenant-usage:show", READER, 200, other=POLICY),
     # remote consoles (members) and what their tokens unlock (admin; below 2.31 always a bare 400)
     Row("POST", S + "/remote-consoles", P + "/remote-consoles", "os_compute_api:os-remote-consoles", MEMBER, 200,
         version="2.6", body={"remote_console": {"protocol": "vnc", "type": "novnc"}},
@@ -303,6 +312,35 @@ ROWS = [
     Row("GET", "/os-console-auth-tokens/<token>", "/os-console-auth-tokens/{console_token}",
         "os_compute_api:os-console-auth-tokens", ADMIN, 200, version="2.31",
         tempest=(SERVERS, "console_auth_tokens", "2.99")),
+    # services and compute nodes: admin only (nova/policies/services.py, hypervisors.py)
+    Row("GET", "/os-services", "/os-services", "os_compute_api:os-services:list", ADMIN, 200, target="own",
+        tempest=(SERVICES, "list_services")),
+    Row("PUT", "/os-services/<service_id>", "/os-services/{compute_service}", "os_compute_api:os-services:update",
+        ADMIN, 200, target="own", version="2.53", body={"status": "disabled", "disabled_reason": "maintenance"},
+        tempest=(SERVICES, "update_service")),
+    Row("PUT", "/os-services/<service_id>", "/os-services/disable", "os_compute_api:os-services:update", ADMIN, 200,
+        target="own", body={"host": "compute2", "binary": "nova-compute"},
+        tempest=(SERVICES, "enable_disable_service")),
+    Row("GET", "/os-hypervisors", "/os-hypervisors", "os_compute_api:os-hypervisors:list", ADMIN, 200,
+        target="own", tempest=(HYPERVISORS, "list_search_hypervisors")),
+    Row("GET", "/os-hypervisors/detail", "/os-hypervisors/detail", "os_compute_api:os-hypervisors:list-detail",
+        ADMIN, 200, target="own", tempest=(HYPERVISORS, "list_hypervisors_detail")),
+    Row("GET", "/os-hypervisors/<hypervisor_id>", "/os-hypervisors/{hypervisor}?with_servers=true",
+        "os_compute_api:os-hypervisors:show", ADMIN, 200, target="own", version="2.53",
+        tempest=(HYPERVISORS, "get_hypervisor")),
+    Row("GET", "/os-hypervisors/<hypervisor_id>/uptime", "/os-hypervisors/1/uptime",
+        "os_compute_api:os-hypervisors:uptime", ADMIN, 200, target="own",
+        tempest=(HYPERVISORS, "get_hypervisor_uptime")),
+    Row("GET", "/os-hypervisors/statistics", "/os-hypervisors/statistics", "os_compute_api:os-hypervisors:statistics",
+        ADMIN, 200, target="own", tempest=(HYPERVISORS, "get_hypervisor_statistics")),
+    Row("GET", "/os-hypervisors/<pattern>/search", "/os-hypervisors/compute/search",
+        "os_compute_api:os-hypervisors:search", ADMIN, 200, target="own",
+        tempest=(HYPERVISORS, "list_search_hypervisors")),
+    Row("GET", "/os-hypervisors/<pattern>/servers", "/os-hypervisors/compute1/servers",
+        "os_compute_api:os-hypervisors:servers", ADMIN, 200, target="own",
+        tempest=(HYPERVISORS, "get_hypervisors_servers")),
+    Row("GET", "/os-aggregates", "/os-aggregates", "os_compute_api:os-aggregates:index", ADMIN, 200, target="own",
+        tempest=("aggregates_client.AggregatesClient", "list_aggregates")),
 ]
 
 # Routes that exist in Nova and may not be built yet: rows ready for when they are.
@@ -322,6 +360,7 @@ class ActionRow:
     body: object = None
     version: str = "2.1"
     other: str = NOT_FOUND       # POLICY: the action answers before looking the server up
+    setup: object = None         # callable(api, world) run before the call (a state the action needs)
 
 
 ACTION_ROWS = {row.name: row for row in [
@@ -358,7 +397,9 @@ ACTION_ROWS = {row.name: row for row in [
     ActionRow("migrate", "os_compute_api:os-migrate-server:migrate", MANAGER),
     ActionRow("os-migrateLive", "os_compute_api:os-migrate-server:migrate_live", MANAGER,
               {"host": None, "block_migration": "auto"}, version="2.25"),
-    ActionRow("evacuate", "os_compute_api:os-evacuate", ADMIN, {}, version="2.14"),
+    # Nova evacuates only from a host whose compute service is down.
+    ActionRow("evacuate", "os_compute_api:os-evacuate", ADMIN, {}, version="2.14",
+              setup=lambda api, world: force_down(api, "compute1")),
     ActionRow("os-getVNCConsole", "os_compute_api:os-remote-consoles", MEMBER, {"type": "novnc"}),
     ActionRow("os-getSPICEConsole", "os_compute_api:os-remote-consoles", MEMBER, {"type": "spice-html5"}),
     ActionRow("os-getSerialConsole", "os_compute_api:os-remote-consoles", MEMBER, {"type": "serial"}),
@@ -434,6 +475,11 @@ def world(api) -> dict:
         assert console.status_code == 200, console.get_data(as_text=True)
         ids["console_token"] = console.get_json()["remote_console"]["url"].rsplit("%3D", 1)[1]
     ids["alt_project"] = _id_of(store.projects, "alt_demo")
+    if ("GET", "/os-services") in ROUTES:
+        services = api.get(f"{V21}/os-services?host=compute2&binary=nova-compute", user="admin", version="2.53")
+        ids["compute_service"] = services.get_json()["services"][0]["id"]
+        nodes = api.get(f"{V21}/os-hypervisors", user="admin", version="2.53")
+        ids["hypervisor"] = nodes.get_json()["hypervisors"][0]["id"]
     if ("GET", _normal("/flavors/<flavor_id>/os-flavor-access")) in ROUTES:
         flavor = api.post(f"{V21}/flavors", user="admin", json={"flavor": {
             "name": "demo-only", "id": "demo-only", "ram": 64, "vcpus": 1, "disk": 1,
@@ -504,6 +550,8 @@ def _action_cells():
 @pytest.mark.parametrize("row, user", list(_action_cells()))
 def test_action_matrix(api, world, row: ActionRow, user: str):
     value = row.body(world) if callable(row.body) else row.body
+    if row.setup is not None:
+        row.setup(api, world)
     response = api.post(f"{V21}/servers/{world['server']}/action", user=user, version=row.version,
                         json={row.name: value})
     status, fault = _expected(row.level, "demo", row.other, user, row.policy, world)

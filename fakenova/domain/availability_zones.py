@@ -9,7 +9,8 @@ from fakenova.domain.lifecycle import COMPUTE_HOST, COMPUTE_HOSTS
 DEFAULT_ZONE = "nova"
 INTERNAL_ZONE = "internal"  # Nova's [DEFAULT]internal_service_availability_zone
 
-# (binary, host, zone) for every service the fake pretends to run; all up and enabled.
+# (binary, host, zone) for every service the fake pretends to run (os-services lists them; an admin
+# may disable or force down the nova-compute ones).
 SERVICES = (
     ("nova-conductor", COMPUTE_HOST, INTERNAL_ZONE),
     ("nova-scheduler", COMPUTE_HOST, INTERNAL_ZONE),
@@ -28,8 +29,13 @@ def zone_hosts(backend) -> list[tuple[str, dict]]:
     ``updated_at`` is the last service heartbeat; the fake's services report "now".
     """
     heartbeat = backend.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
+    # The service records (domain/compute_services.py): "available" is up (not forced down),
+    # "active" is enabled.
+    records = {(s["binary"], s["host"]): s for s in getattr(backend.store, "services", {}).values()}
     zones: dict[str, dict] = {}
     for binary, host, zone in SERVICES:
+        record = records.get((binary, host)) or {}
         zones.setdefault(zone, {}).setdefault(host, {})[binary] = {
-            "available": True, "active": True, "updated_at": heartbeat}
+            "available": not record.get("forced_down"), "active": not record.get("disabled"),
+            "updated_at": heartbeat}
     return sorted(zones.items())

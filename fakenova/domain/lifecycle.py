@@ -206,10 +206,10 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     # every evacuated server ends stopped (evacuate_to_stopped).
     _T("evacuate", (ACTIVE, STOPPED, ERROR), ANY, {"task_state": "rebuilding"},
        steps=_EVACUATE_STEPS + _end(REBUILT_STATE, launched_at=NOW), duration="evacuate", check_lock=False,
-       effects=("migration_completed",)),
+       effects=("migration_completed",), on_failure=("migration_failed",)),
     _T("evacuate_to_stopped", (ACTIVE, STOPPED, ERROR), ANY, {"task_state": "rebuilding"},
        steps=_EVACUATE_STEPS + _end(STOPPED, launched_at=NOW), duration="evacuate", check_lock=False,
-       effects=("migration_completed",)),
+       effects=("migration_completed",), on_failure=("migration_failed",)),
     _T("createImage", (ACTIVE, STOPPED, PAUSED, SUSPENDED), IDLE, {"task_state": "image_snapshot_pending"},
        steps=((0.2, {"task_state": "image_snapshot"}),) + _UPLOAD_STEPS, duration="create_image",
        check_lock=False, effects=("image_uploaded",)),

@@ -76,6 +76,18 @@ RULES: dict[str, str] = {
     "os_compute_api:os-migrate-server:migrate:host": ADMIN,
     "os_compute_api:os-migrate-server:migrate_live": MANAGER,
     "os_compute_api:os-migrate-server:migrate_live:host": ADMIN,
+    # services and compute nodes (nova/policies/services.py, hypervisors.py)
+    "os_compute_api:os-services:list": ADMIN,
+    "os_compute_api:os-services:update": ADMIN,
+    "os_compute_api:os-services:delete": ADMIN,
+    "os_compute_api:os-hypervisors:list": ADMIN,
+    "os_compute_api:os-hypervisors:list-detail": ADMIN,
+    "os_compute_api:os-hypervisors:show": ADMIN,
+    "os_compute_api:os-hypervisors:statistics": ADMIN,
+    "os_compute_api:os-hypervisors:uptime": ADMIN,
+    "os_compute_api:os-hypervisors:search": ADMIN,
+    "os_compute_api:os-hypervisors:servers": ADMIN,
+    "os_compute_api:os-aggregates:index": ADMIN,
     # migration records (nova/policies/migrations.py, servers_migrations.py)
     "os_compute_api:os-migrations:index": MANAGER,
     "os_compute_api:os-migrations:index:all_projects": ADMIN,
@@ -105,6 +117,7 @@ RULES: dict[str, str] = {
     "os_compute_api:os-server-diagnostics": ADMIN,
     "os_compute_api:os-admin-password": MEMBER,
     "os_compute_api:os-console-output": MEMBER,
+    "os_compute_api:os-security-groups:list": READER,
     "os_compute_api:os-security-groups:add": MEMBER,
     "os_compute_api:os-security-groups:remove": MEMBER,
     "os_compute_api:os-instance-actions:list": READER,
@@ -162,6 +175,9 @@ RULES: dict[str, str] = {
     "os_compute_api:os-quota-sets:defaults": ANYONE,
     "os_compute_api:os-quota-sets:update": ADMIN,
     "os_compute_api:os-quota-sets:delete": ADMIN,
+    # usage (nova/policies/simple_tenant_usage.py)
+    "os_compute_api:os-simple-tenant-usage:list": ADMIN,
+    "os_compute_api:os-simple-tenant-usage:show": READER,
 }
 
 

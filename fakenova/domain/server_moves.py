@@ -8,10 +8,13 @@ backup rotation, the migration record's status) are the named effects registered
 Two compute hosts (``lifecycle.COMPUTE_HOSTS``): builds land on the first; a move without a named
 destination goes to the other one (the scheduler leaves out the source), so the server's host,
 hypervisor_hostname and hostId change when the move lands. A named destination is checked as Nova
-does (the current host is refused, unknown hosts are not found). Evacuate skips Nova's "source
-compute service must be down" check (400 "Compute service of {host} is still in use."), since the
-fake's services are always up: a fault rule on action "evacuate" reproduces it. The migration
-records themselves are ``fakenova.domain.migrations``.
+does (the current host is refused, unknown hosts are not found). When the scheduler runs (no forced
+destination) and the destination's compute service is disabled or forced down
+(``compute_services``), the API still accepts the move and it then fails as Nova's conductor fails
+it: NoValidHost, the server back in its vm_state, the migration in "error" (a 400 at once for a
+synchronous live migration below 2.34). Evacuate needs its source compute service down (400
+"Compute service of {host} is still in use."). The migration records themselves are
+``fakenova.domain.migrations``.
 
 Checked against nova/api/openstack/compute/{servers,migrate_server,evacuate,create_backup}.py,
 nova/compute/{api,manager,utils}.py and nova/conductor/manager.py (master, API 2.104).
@@ -19,8 +22,8 @@ nova/compute/{api,manager,utils}.py and nova/conductor/manager.py (master, API 2
 
 from __future__ import annotations
 
-from fakenova.domain import (boot_checks, flavors, images, keypairs, lifecycle, migrations, policy, quotas,
-                             server_topology, servers)
+from fakenova.domain import (boot_checks, compute_services, flavors, images, keypairs, lifecycle, migrations,
+                             policy, quotas, server_topology, servers)
 from fakenova.errors import BadRequest, Forbidden, NotFound
 
 KNOWN_HOSTS = lifecycle.COMPUTE_HOSTS
@@ -65,6 +68,7 @@ def resize(backend, context, server_id: str, flavor_ref, *, disk_config: str | N
             doomed = {"code": 500, "message": "Resize error: Unable to resize disk down.", "details": "",
                       "rollback": True}
         server["auto_disk_config"] = disk_config == "AUTO"
+        doomed = _unschedulable(backend, migrations.other_host(server["host"])) or doomed
         _start_resize(backend, context, server, "resize", _flavor_snapshot(flavor), fault=doomed)
 
 
@@ -81,7 +85,8 @@ def migrate(backend, context, server_id: str, host: str | None = None) -> None:
             if host not in KNOWN_HOSTS:
                 raise BadRequest(f"Compute host {host} could not be found.")
         server["auto_disk_config"] = False  # Nova resets it on every resize without OS-DCF:diskConfig
-        _start_resize(backend, context, server, "migrate", dict(server["flavor"]), host=host)
+        doomed = _unschedulable(backend, host or migrations.other_host(server["host"]))
+        _start_resize(backend, context, server, "migrate", dict(server["flavor"]), fault=doomed, host=host)
 
 
 def _start_resize(backend, context, server: dict, action: str, new_flavor: dict, fault: dict | None = None,
@@ -186,8 +191,12 @@ def live_migrate(backend, context, server_id: str, *, host: str | None, force: b
                 doomed = {"code": 500, "message": NO_VALID_HOST, "details": "", "rollback": True}
             if synchronous:
                 raise BadRequest(doomed["message"])
-        migrations.new(backend, context, server, migrations.LIVE, status="accepted",
-                       dest=host or migrations.other_host(server["host"]))
+        dest = host or migrations.other_host(server["host"])
+        if doomed is None and not (host and (force is None or force)):  # a forced host skips the scheduler
+            doomed = _unschedulable(backend, dest)
+            if doomed and synchronous:
+                raise BadRequest(doomed["message"])
+        migrations.new(backend, context, server, migrations.LIVE, status="accepted", dest=dest)
         lifecycle.start(backend, server, "os-migrateLive", fault=doomed)
 
 
@@ -213,12 +222,23 @@ def evacuate(backend, context, server_id: str, *, host: str | None, admin_pass: 
             raise BadRequest("The target host can't be the same one.")
         action = "evacuate_to_stopped" if end_stopped else "evacuate"
         lifecycle.check(server, action, context=context, api_action="evacuate")
+        compute_services.check_source_down(backend, server["host"])
         if password is not None:
             server["admin_pass"] = password
-        migrations.new(backend, context, server, "evacuation", status="accepted",
-                       dest=host or migrations.other_host(server["host"]))
-        lifecycle.start(backend, server, action)
+        dest = host or migrations.other_host(server["host"])
+        # Below 2.29 a named host is used as is; from 2.29 only force=true skips the scheduler.
+        forced = host is not None and (force is None or force)
+        migrations.new(backend, context, server, "evacuation", status="accepted", dest=dest)
+        lifecycle.start(backend, server, action, fault=None if forced else _unschedulable(backend, dest))
         return password
+
+
+def _unschedulable(backend, dest: str) -> dict | None:
+    """The conductor's NoValidHost when the scheduler's one candidate is disabled or down: the move
+    ends with the server back where it was (the fault rolls back)."""
+    if compute_services.schedulable(backend, dest):
+        return None
+    return {"code": 500, "message": NO_VALID_HOST, "details": "", "rollback": True}
 
 
 # --- rebuild -------------------------------------------------------------------------------------

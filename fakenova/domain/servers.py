@@ -16,8 +16,8 @@ import hashlib
 import ipaddress
 import re
 
-from fakenova.domain import (boot_checks, flavors, floating_ips, images, instance_actions, keypairs, lifecycle,
-                             networks, policy, quotas, server_groups, server_topology)
+from fakenova.domain import (boot_checks, compute_services, flavors, floating_ips, images, instance_actions, keypairs,
+                             lifecycle, networks, policy, quotas, server_groups, server_topology)
 from fakenova.domain import server_order, volume_attachments
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 from fakenova.validation import nova_boolean
@@ -120,6 +120,9 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         if group is not None:
             server_groups.check_member_quota(backend, context, group, count)
             unplaceable = server_groups.placement_fault(backend, group, count)
+        build_host = _schedule(backend, forced_host, requested_host)
+        if build_host is None:
+            unplaceable = unplaceable or server_groups.NO_VALID_HOST
 
         reservation_id = "r-" + store.ids.choice(RESERVATION_CHARS, 8)
         admin_pass = request.get("adminPass") or store.ids.choice(PASSWORD_CHARS, PASSWORD_LENGTH)
@@ -136,6 +139,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                 # The scheduler refuses at once: no host, no ports, ERROR with its fault.
                 lifecycle.fail(backend, server, unplaceable)
             else:
+                server["requested_host"] = build_host
                 lifecycle.start(backend, server, "build", fault=_build_fault(backend, server))
                 _allocate_ports(backend, server, plan)
             instance_actions.begin(backend, server, "create", context)
@@ -143,6 +147,15 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         if group is not None:
             server_groups.add_members(group, [server["id"] for server in created])
     return created, reservation_id, admin_pass
+
+
+def _schedule(backend, forced_host: str | None, requested_host: str | None) -> str | None:
+    """Where a build lands: a forced host (az:host) as is; otherwise the requested host or the first
+    compute host whose service is enabled and up (ComputeFilter); None: NoValidHost."""
+    if forced_host:
+        return forced_host
+    candidates = [requested_host] if requested_host else lifecycle.COMPUTE_HOSTS
+    return next((host for host in candidates if compute_services.schedulable(backend, host)), None)
 
 
 def _scheduler_hints(body: dict) -> dict:

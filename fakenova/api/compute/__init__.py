@@ -23,6 +23,11 @@ from fakenova.api.compute import volume_attachments  # noqa: F401
 from fakenova.api.compute import migrations  # noqa: F401
 from fakenova.api.compute import server_migrations  # noqa: F401
 from fakenova.api.compute import remote_consoles  # noqa: F401
+from fakenova.api.compute import services  # noqa: F401
+from fakenova.api.compute import hypervisors  # noqa: F401
+from fakenova.api.compute import aggregates  # noqa: F401
+from fakenova.api.compute import simple_tenant_usage  # noqa: F401
+from fakenova.api.compute import server_security_groups  # noqa: F401
 from fakenova.api.compute.blueprint import bp, prepare_request
 
 __all__ = ["bp", "prepare_request"]
