@@ -44,8 +44,8 @@ def listed(api, query: str = "", *, version: str = "2.1", user: str = "admin") -
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
     # Tempest's schema has no migrations_links (Nova's own response schema has, from 2.59).
-    checked = {key: value for key, value in body.items() if key != "migrations_links"}
-    assert_valid(MIGRATIONS, "list_migrations", version, 200, response.headers, checked)
+    assert_valid(MIGRATIONS, "list_migrations", version, 200, response.headers, body,
+                 unknown_to_tempest=("migrations_links",))
     return body
 
 
