@@ -11,7 +11,7 @@ nova/compute/api.py, Nova 2025.x.
 
 from __future__ import annotations
 
-from fakenova.domain import console, images, lifecycle, policy, servers
+from fakenova.domain import console, images, lifecycle, networks, policy, servers
 from fakenova.errors import BadRequest, Conflict, NotFound
 
 
@@ -190,7 +190,7 @@ def _group_id(backend, context, name: str) -> str:
 
 
 def _ports_of(backend, server: dict) -> list[dict]:
-    ports = [p for p in backend.store.ports.values() if p.get("device_id") == server["id"]]
+    ports = networks.ports_of(backend, server["id"])
     if not ports:
         raise NotFound(f"instance_id {server['id']} could not be found as device id on any ports")
     return ports
@@ -198,8 +198,7 @@ def _ports_of(backend, server: dict) -> list[dict]:
 
 def _refresh_group_names(backend, server: dict) -> None:
     groups = backend.store.security_groups
-    ids = {group_id for p in backend.store.ports.values() if p.get("device_id") == server["id"]
-           for group_id in p.get("security_groups", ())}
+    ids = {group_id for p in networks.ports_of(backend, server["id"]) for group_id in p.get("security_groups", ())}
     server["security_groups"] = sorted({groups[i]["name"] for i in ids if i in groups})
 
 

@@ -131,6 +131,11 @@ def get_subnet(backend, subnet_id: str, context) -> dict:
                         f"Subnet {subnet_id} could not be found.")
 
 
+def ports_of(backend, server_id: str) -> list[dict]:
+    """The Neutron ports bound to a server (device_id), in creation order."""
+    return [port for port in backend.store.ports.values() if port.get("device_id") == server_id]
+
+
 def port_visible(backend, port: dict, context) -> bool:
     """Admins, the port's project, and the owner of the port's network (Neutron's get_port)."""
     if context.is_admin or (port["project_id"] and port["project_id"] == context.project_id):

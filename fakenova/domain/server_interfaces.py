@@ -25,8 +25,8 @@ def listed(backend, context, server_id: str) -> list[tuple[dict, str | None]]:
     """[(port, tag)] for the server's ports the caller can see in Neutron."""
     server = _server(backend, context, server_id, "list")
     tags = {entry["id"]: entry.get("tag") for entry in server.get("ports", ())}
-    return [(port, tags.get(port["id"])) for port in backend.store.ports.values()
-            if port["device_id"] == server["id"] and networks.port_visible(backend, port, context)]
+    return [(port, tags.get(port["id"])) for port in networks.ports_of(backend, server["id"])
+            if networks.port_visible(backend, port, context)]
 
 
 def get(backend, context, server_id: str, port_id: str) -> tuple[dict, str | None]:

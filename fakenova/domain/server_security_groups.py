@@ -11,7 +11,7 @@ CIDR, and a rule without a prefix shows 0.0.0.0/0.
 
 from __future__ import annotations
 
-from fakenova.domain import policy, security_groups, servers
+from fakenova.domain import networks, policy, security_groups, servers
 
 
 def list_for_server(backend, context, server_id: str) -> list[dict]:
@@ -21,7 +21,7 @@ def list_for_server(backend, context, server_id: str) -> list[dict]:
         policy.authorize(context, "os_compute_api:os-security-groups:list", server["project_id"])
         visible = {group_id: group for group_id, group in store.security_groups.items()
                    if security_groups.visible(group, context)}
-        groups = [visible[group_id] for port in store.ports.values() if port.get("device_id") == server_id
+        groups = [visible[group_id] for port in networks.ports_of(backend, server_id)
                   for group_id in port.get("security_groups", ()) if group_id in visible]
         shown = [_group(group, visible) for group in groups]
     return sorted(shown, key=lambda g: (g["tenant_id"], g["name"]))
