@@ -15,12 +15,11 @@ import json
 import re
 import uuid
 
-from fakenova.domain import compute_services, lifecycle, policy
+from fakenova.domain import compute_services, lifecycle, paging, policy
 from fakenova.errors import BadRequest, NotFound
 
 _RULE = "os_compute_api:os-hypervisors:"
 _NAMESPACE = uuid.UUID("0c5d1f7e-2a8b-4d6e-9f3a-6879706572ff")
-MAX_LIMIT = 1000  # [api]max_limit
 
 # What each node reports (a modest devstack VM); usage is computed from the servers on it.
 VCPUS, MEMORY_MB, LOCAL_GB = 8, 32768, 200
@@ -61,8 +60,7 @@ def page(backend, *, limit: int | None, marker: str | None, by_uuid: bool) -> li
         if position is None:
             raise BadRequest(f"marker [{marker}] not found")
         nodes = nodes[position + 1:]
-    size = MAX_LIMIT if limit is None else min(limit, MAX_LIMIT)
-    return nodes[:size]
+    return nodes[:paging.capped(limit)]
 
 
 def matching(backend, pattern: str) -> list[dict]:

@@ -12,7 +12,7 @@ action_event_finish) and nova/compute/api.py (_record_action_start), Nova 2025.x
 
 from __future__ import annotations
 
-from fakenova.domain import lifecycle, policy
+from fakenova.domain import lifecycle, paging, policy
 from fakenova.errors import BadRequest, NotFound
 
 # Body key of POST /servers/{id}/action -> Nova's instance-action name. Keys not here (console
@@ -76,7 +76,6 @@ TRANSITIONS_OF = {
     "live-migration": ("os-migrateLive",),
 }
 
-MAX_LIMIT = 1000  # [api]max_limit
 
 
 def _traceback(fault: dict) -> str:
@@ -206,7 +205,7 @@ def list_actions(backend, context, server_id: str, *, include_deleted: bool, lim
         key = (anchor["start_time"], anchor["seq"])
         actions = [a for a in actions if (a["start_time"], a["seq"]) < key]
     if limit is not None:
-        actions = actions[:min(limit, MAX_LIMIT)]
+        actions = actions[:paging.capped(limit)]
     return actions
 
 

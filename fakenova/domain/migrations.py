@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fakenova.domain import instance_actions, lifecycle, policy, servers
+from fakenova.domain import instance_actions, lifecycle, paging, policy, servers
 from fakenova.errors import BadRequest, NotFound
 
 LIVE = "live-migration"
 KINDS = ("migration", "resize", LIVE, "evacuation")
 # What Nova counts as an in-progress live migration (the server migrations API and its links).
 IN_PROGRESS = ("queued", "preparing", "running", "post-migrating")
-MAX_LIMIT = 1000  # [api]max_limit
 # The address each fake compute host reports (driver.get_host_ip_addr, the record's dest_host).
 HOST_IPS = {"compute1": "192.168.122.11", "compute2": "192.168.122.12"}
 
@@ -114,7 +113,7 @@ def list_all(backend, context, params: dict, *, paged: bool, changes_before: boo
 
 def page_size(params: dict) -> int:
     limit = params.get("limit")
-    return min(int(limit), MAX_LIMIT) if limit is not None else MAX_LIMIT
+    return paging.capped(int(limit) if limit is not None else None)
 
 
 def shows_hosts(context) -> bool:

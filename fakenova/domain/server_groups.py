@@ -6,11 +6,10 @@ compute host. Checked against nova/api/openstack/compute/server_groups.py, nova/
 
 from __future__ import annotations
 
-from fakenova.domain import lifecycle, policy, quotas
+from fakenova.domain import lifecycle, paging, policy, quotas
 from fakenova.errors import BadRequest, Forbidden, NotFound
 
 _RULE = "os_compute_api:os-server-groups:"
-MAX_LIMIT = 1000  # [api]max_limit, as common.limited applies it
 NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 
 
@@ -60,7 +59,7 @@ def listed(backend, context, *, all_projects: bool, offset: int, limit: int | No
         policy.authorize(context, _RULE + "index:all_projects", context.project_id)
     else:
         groups = [g for g in groups if g["project_id"] == context.project_id]
-    limit = min(MAX_LIMIT, limit or MAX_LIMIT)
+    limit = paging.capped(limit or None)  # 0 is no limit, as common.limited
     return groups[offset:offset + limit]
 
 

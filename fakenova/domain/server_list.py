@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fakenova.domain import lifecycle, patterns, policy, server_order, servers as server_domain
+from fakenova.domain import lifecycle, paging, patterns, policy, server_order
 from fakenova.errors import BadRequest, Forbidden
 from fakenova.validation import bool_from_string, parse_iso8601
 
@@ -62,7 +62,6 @@ SORT_FIELDS = {"display_name": "name", "display_description": "description", "uu
                "access_ip_v6": "access_ip_v6", "auto_disk_config": "auto_disk_config", "locked": "locked_by",
                "id": "internal_id"}
 
-MAX_LIMIT = server_domain.MAX_LIMIT
 # The order without sort parameters (created_at, then the autoincrement id; server_order keeps it).
 NEWEST_FIRST = [("created_at", "desc"), ("id", "desc")]
 
@@ -225,9 +224,7 @@ def _all_tenants(value: str | None) -> bool:
 
 def _limit(params: dict) -> int:
     values = params.get("limit")
-    if not values:
-        return MAX_LIMIT
-    return min(MAX_LIMIT, int(values[-1]))
+    return paging.capped(int(values[-1]) if values else None)
 
 
 def _sort_params(context, params: dict, options: ListOptions) -> list[tuple[str, str]]:

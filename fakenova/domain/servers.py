@@ -22,7 +22,6 @@ from fakenova.domain import server_order, volume_attachments
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 from fakenova.validation import nova_boolean
 
-MAX_LIMIT = 1000  # [api]max_limit
 RESERVATION_CHARS = "01234567890abcdefghijklmnopqrstuvwxyz"  # nova.utils.generate_uid
 PASSWORD_CHARS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"  # nova.utils.generate_password
 PASSWORD_LENGTH = 12

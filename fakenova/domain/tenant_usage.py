@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fakenova.domain import policy
-from fakenova.domain.servers import MAX_LIMIT
+from fakenova.domain.paging import MAX_LIMIT
 from fakenova.errors import BadRequest
 
 # The formats Nova's _parse_datetime tries, in order (no time zone suffix is accepted).

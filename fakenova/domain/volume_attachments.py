@@ -15,14 +15,13 @@ from __future__ import annotations
 import string
 import uuid
 
-from fakenova.domain import instance_actions, lifecycle, policy, servers, volumes
+from fakenova.domain import instance_actions, lifecycle, paging, policy, servers, volumes
 from fakenova.domain.server_guards import require_state
 from fakenova.errors import BadRequest, Conflict, NotFound
 from fakenova.validation import nova_boolean
 
 _RULE = "os_compute_api:os-volumes-attachments:"
 ROOT_DEVICE = "/dev/vda"
-MAX_LIMIT = 1000  # [api]max_limit
 
 # @check_instance_state of compute API attach_volume / detach_volume.
 ATTACHABLE = (lifecycle.ACTIVE, lifecycle.PAUSED, lifecycle.STOPPED, lifecycle.RESIZED, lifecycle.SOFT_DELETED,
@@ -48,7 +47,7 @@ def _mapping(server: dict, volume_id: str) -> dict | None:
 
 def listed(backend, context, server_id: str, *, limit: int | None, offset: int) -> tuple[dict, list[dict]]:
     server = _server(backend, context, server_id, "index")
-    limit = min(MAX_LIMIT, limit or MAX_LIMIT)
+    limit = paging.capped(limit or None)  # 0 is no limit, as common.limited
     return server, server["volumes_attached"][offset:offset + limit]
 
 

@@ -10,7 +10,7 @@ from flask import Response
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, links, query, route, self_link, version
-from fakenova.domain import flavors, policy
+from fakenova.domain import flavors, paging, policy
 from fakenova.errors import BadRequest
 from fakenova.microversion import between
 from fakenova.validation import bool_from_string, nova_boolean
@@ -23,7 +23,6 @@ DESCRIPTION = between("2.55")  # create takes a description; PUT exists
 EXTRA_SPECS = between("2.61")
 
 # Nova's [api]max_limit: the most a page can hold, and the size of a page without `limit`.
-MAX_LIMIT = 1000
 
 def _links(flavor_id: str) -> list[dict]:
     return links("flavors", flavor_id)
@@ -53,7 +52,7 @@ def _list(collection: str) -> tuple[list[dict], list[dict]]:
     args = query("flavors", "index")
     last = {key: values[-1] for key, values in args.items() if values}
     filters = {"sort_key": last.get("sort_key") or "flavorid", "sort_dir": last.get("sort_dir") or "asc",
-               "limit": min(MAX_LIMIT, int(last["limit"])) if "limit" in last else MAX_LIMIT,
+               "limit": paging.capped(int(last["limit"]) if "limit" in last else None),
                "marker": last.get("marker")}
     if context().is_admin:
         filters["is_public"] = _is_public(last.get("is_public"))

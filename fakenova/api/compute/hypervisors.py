@@ -12,7 +12,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route, self_link, version
-from fakenova.domain import hypervisors
+from fakenova.domain import hypervisors, paging
 from fakenova.errors import BadRequest
 from fakenova.microversion import between
 from fakenova.validation import nova_boolean
@@ -57,9 +57,8 @@ def _list(*, detail: bool):
     body = {"hypervisors": [_view(node, detail=detail, with_servers=with_servers) for node in nodes]}
     if links:
         collection = "os-hypervisors/detail" if detail else "os-hypervisors"
-        size = hypervisors.MAX_LIMIT if limit is None else min(limit, hypervisors.MAX_LIMIT)
         next_links = collection_links(self_link(collection), params, body["hypervisors"], id_key="id",
-                                      page_size=size)
+                                      page_size=paging.capped(limit))
         if next_links:
             body["hypervisors_links"] = next_links
     return jsonify(body)

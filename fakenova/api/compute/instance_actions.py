@@ -6,7 +6,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route, self_link, version
-from fakenova.domain import instance_actions
+from fakenova.domain import instance_actions, paging
 from fakenova.microversion import between
 from fakenova.validation import parse_iso8601
 from fakenova.views import instance_actions as views
@@ -28,10 +28,8 @@ def list_instance_actions(server_id: str):
                                             include_deleted=version() in DELETED_READABLE, **options)
     body = {"instanceActions": [views.action(record, version()) for record in records]}
     if paged:
-        limit = options["limit"]
-        page_size = min(limit, instance_actions.MAX_LIMIT) if limit is not None else instance_actions.MAX_LIMIT
         next_links = collection_links(self_link("servers", server_id, "os-instance-actions"), params, records,
-                                      id_key="request_id", page_size=page_size)
+                                      id_key="request_id", page_size=paging.capped(options["limit"]))
         if next_links:
             body["links"] = next_links
     return jsonify(body)

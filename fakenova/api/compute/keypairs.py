@@ -10,7 +10,7 @@ from flask import Response
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route, self_link, version
-from fakenova.domain import keypairs
+from fakenova.domain import keypairs, paging
 from fakenova.microversion import between
 from fakenova.views import keypairs as views
 
@@ -20,7 +20,6 @@ OTHER_USERS = between("2.10")  # admin may name another user (body user_id, ?use
 PAGINATION = between("2.35")  # limit, marker and keypairs_links
 
 # Nova's [api]max_limit: the most a page can hold, and the size of a page without `limit`.
-MAX_LIMIT = 1000
 
 
 def _user_id(args: dict[str, list[str]]) -> str:
@@ -38,7 +37,7 @@ def list_keypairs():
     page_size = marker = None
     if version() in PAGINATION:
         # The schema has checked these are digit strings; a repeated parameter counts its last value.
-        page_size = min(MAX_LIMIT, int(args["limit"][-1])) if "limit" in args else MAX_LIMIT
+        page_size = paging.capped(int(args["limit"][-1]) if "limit" in args else None)
         marker = args["marker"][-1] if "marker" in args else None
     records = keypairs.list_for_user(backend(), user_id, limit=page_size, marker=marker)
     return views.index(records, version(), page_size=page_size, collection_url=self_link("os-keypairs"),

@@ -9,7 +9,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route, self_link, version
-from fakenova.domain import tenant_usage
+from fakenova.domain import paging, tenant_usage
 from fakenova.microversion import between
 from fakenova.views.links import collection_links
 
@@ -63,7 +63,7 @@ def _period(params):
 def _paging(params) -> tuple[int, str | None]:
     """Below 2.40 every page is max_limit long; from 2.40 the request's (last) limit and marker."""
     if version() not in PAGED:
-        return tenant_usage.MAX_LIMIT, None
-    limit = min(int(params["limit"][-1]), tenant_usage.MAX_LIMIT) if params.get("limit") else tenant_usage.MAX_LIMIT
+        return paging.MAX_LIMIT, None
+    limit = paging.capped(int(params["limit"][-1]) if params.get("limit") else None)
     marker = params["marker"][-1] if params.get("marker") else None
     return limit, marker
