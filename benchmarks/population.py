@@ -1,7 +1,7 @@
 """Settings for benchmarking and a quick way to fill the store with many servers.
 
 Creating 100,000 servers over HTTP would take minutes and measure the wrong thing, so ``fill`` asks
-the servers domain (``fakenova.domain.servers.create``, the code behind POST /servers) for one real
+the servers domain (``fakenova.domain.compute.servers.create``, the code behind POST /servers) for one real
 server, then adds copies of that record with their own id, name, hostname, internal id and creation
 time, as if they had been created one after another, each already ACTIVE. The copies have no
 Neutron ports (the seeded private subnet is a /26), so every size shows the same page content.
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from fakenova.backend import Backend
 from fakenova.config import Settings
-from fakenova.domain import identity, lifecycle, servers
+from fakenova.domain.compute import lifecycle, servers
+from fakenova.domain.identity import identity
 
 IMAGE_NAME = "cirros-0.6.2-x86_64-disk"
 FLAVOR_ID = "1"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fakenova.clock import Clock
 from fakenova.config import Settings
-from fakenova.domain.faults import FaultRules
-from fakenova.domain.journal import Journal
+from fakenova.domain.control.faults import FaultRules
+from fakenova.domain.control.journal import Journal
 from fakenova.store import Store
 from fakenova.validation import SchemaRegistry, default_registry
 

@@ -9,7 +9,7 @@ import sys
 
 from fakenova import __version__
 from fakenova.config import ConfigError, Settings
-from fakenova.domain import state
+from fakenova.domain.control import state
 
 log = logging.getLogger("fakenova")
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 
-from fakenova.domain import lifecycle
+from fakenova.domain.compute import lifecycle
 
 HEADER = """# Server state diagram
 
-Generated from `fakenova.domain.lifecycle.TRANSITIONS` by `python -m fakenova.docs state-diagram`;
+Generated from `fakenova.domain.compute.lifecycle.TRANSITIONS` by `python -m fakenova.docs state-diagram`;
 `tests/test_actions_basic.py` fails when this file and the table disagree. States are the API
 statuses; an edge's label is the transition's name in the table. An unlabelled edge is the
 transition finishing on the fake clock (its duration comes from `settings.durations`). A failed

@@ -50,7 +50,7 @@ def pytest_configure(config):
 def instant_durations() -> dict:
     """Every known transition at 0 seconds."""
     try:
-        from fakenova.domain import lifecycle
+        from fakenova.domain.compute import lifecycle
     except ModuleNotFoundError:
         return {}
     return dict.fromkeys(lifecycle.DEFAULT_DURATIONS, 0)

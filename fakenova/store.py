@@ -82,6 +82,6 @@ class Store:
             for name in COLLECTIONS:
                 setattr(self, name, {})
             # The server state machine's pending steps: a heapq list of
-            # [due_at, seq, server_id, transition_id, step] (see domain/lifecycle.py).
+            # [due_at, seq, server_id, transition_id, step] (see domain/compute/lifecycle.py).
             self.timeline = []
             self.timeline_seq = 0

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fakenova.domain import lifecycle
 from fakenova import docs
+from fakenova.domain.compute import lifecycle
 from tests.server_helpers import CLIENT, SERVERS, create, image_id, show
 from tests.tempest_schemas import assert_valid
 

@@ -9,10 +9,10 @@ import random
 import pytest
 
 from fakenova.config import Settings
-from fakenova.domain import faults as faults_domain
-from fakenova.domain import lifecycle
-from fakenova.domain.forced_status import STATUSES
-from fakenova.domain.journal import Journal
+from fakenova.domain.compute import lifecycle
+from fakenova.domain.control import faults as faults_domain
+from fakenova.domain.control.forced_status import STATUSES
+from fakenova.domain.control.journal import Journal
 from fakenova.testing import FakeNova, FakeNovaError
 from tests.conftest import password_auth
 from tests.tempest_schemas import assert_valid

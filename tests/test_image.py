@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from fakenova.domain import images
+from fakenova.domain.image import images
 
 CIRROS = "cirros-0.6.2-x86_64-disk"
 GLANCE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")

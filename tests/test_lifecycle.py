@@ -1,7 +1,7 @@
 """The state machine: Nova's status table, the clock-driven timeline, checks and failures.
 
 The status table below is copied by hand from Nova's api-ref "Server Status" and
-nova/api/openstack/common.py _STATE_MAP, independently of fakenova.domain.lifecycle.
+nova/api/openstack/common.py _STATE_MAP, independently of fakenova.domain.compute.lifecycle.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from fakenova import create_app
 from fakenova.backend import Backend
 from fakenova.config import Settings
-from fakenova.domain import lifecycle
+from fakenova.domain.compute import lifecycle
 from fakenova.errors import Conflict
 from tests.conftest import Api
 from tests.server_helpers import SERVERS, create, show

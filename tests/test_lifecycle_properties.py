@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from fakenova import create_app
 from fakenova.backend import Backend
 from fakenova.config import Settings
-from fakenova.domain import lifecycle
+from fakenova.domain.compute import lifecycle
 from tests.conftest import Api
 from tests.server_helpers import SERVERS, image_id
 

@@ -15,7 +15,7 @@ import hashlib
 
 import pytest
 
-from fakenova.domain import state
+from fakenova.domain.control import state
 from tests.server_helpers import CLIENT, IMAGE_NAME, SERVERS, create, force_down, network_id, show
 from tests.tempest_schemas import assert_valid
 

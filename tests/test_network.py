@@ -8,7 +8,7 @@ import re
 import pytest
 
 from fakenova.config import Settings
-from fakenova.domain import networks
+from fakenova.domain.network import networks
 from fakenova.seeds import NETWORKS
 
 V2 = "/networking/v2.0"

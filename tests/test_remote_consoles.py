@@ -2,7 +2,7 @@
 and GET /os-console-auth-tokens/{token}, through HTTP and the real clients.
 
 The fake host is devstack's: noVNC on, SPICE and serial off unless the ``consoles`` setting enables
-them (fakenova/domain/remote_consoles.py). Tokens come from the seeded id generator and live 600 s on
+them (fakenova/domain/compute/remote_consoles.py). Tokens come from the seeded id generator and live 600 s on
 the fake clock.
 """
 

@@ -1,7 +1,7 @@
 """GET /servers/{id}/diagnostics and GET /servers/{id}/topology: bodies, errors, policy, real clients.
 
 Diagnostics numbers follow from the server and its uptime on the fake clock
-(fakenova/domain/server_diagnostics.py): a frozen clock advanced by 600 s gives an uptime of 600, a
+(fakenova/domain/compute/server_diagnostics.py): a frozen clock advanced by 600 s gives an uptime of 600, a
 CPU time of 600 * 10**7 ns per vCPU, 300 packets in and 120 out per NIC (78 and 212 bytes each), and
 112 + 20 read and 80 write requests of 4 KiB on the root disk.
 """

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from fakenova.domain import server_order
+from fakenova.domain.compute import server_order
 from fakenova.store import Store
 
 

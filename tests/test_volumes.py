@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakenova.domain import volumes as volume_domain
+from fakenova.domain.volume import volumes as volume_domain
 
 V3 = "/volume/v3"
 

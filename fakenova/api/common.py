@@ -8,8 +8,8 @@ import json
 from flask import current_app, g, request
 
 from fakenova.backend import Backend
-from fakenova.domain import identity
 from fakenova.domain.context import RequestContext
+from fakenova.domain.identity import identity
 from fakenova.errors import BadRequest, UnsupportedMediaType
 
 JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")

@@ -13,8 +13,9 @@ from flask import Blueprint, jsonify, request
 
 from fakenova import __version__
 from fakenova.api.common import backend, parse_json
-from fakenova.domain import forced_status, lifecycle, state
-from fakenova.domain.faults import InvalidRule
+from fakenova.domain.compute import lifecycle
+from fakenova.domain.control import forced_status, state
+from fakenova.domain.control.faults import InvalidRule
 from fakenova.errors import BadRequest, NotFound, Unauthorized, UnsupportedMediaType
 
 bp = Blueprint("control", __name__, url_prefix="/_fake")

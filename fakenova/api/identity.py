@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from fakenova.api.common import authenticate, backend, base_url, json_body
 from fakenova.clock import micro_z
-from fakenova.domain import identity
+from fakenova.domain.identity import identity
 from fakenova.errors import BadRequest
 from fakenova.seeds import stable_hex
 

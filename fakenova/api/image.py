@@ -14,7 +14,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from fakenova.api.common import authenticate, backend, base_url, context, parse_json
 from fakenova.clock import isotime
-from fakenova.domain import images, lifecycle
+from fakenova.domain.compute import lifecycle
+from fakenova.domain.image import images
 from fakenova.errors import BadRequest, UnsupportedMediaType
 
 bp = Blueprint("image", __name__, url_prefix="/image")

@@ -2,7 +2,7 @@
 
 ``app._start_request`` calls ``begin()`` first and ``apply_faults()`` once the service has
 authenticated the caller and negotiated the microversion; ``app._finish_response`` calls ``finish()``.
-The rules and the journal themselves live in ``fakenova.domain.faults`` / ``fakenova.domain.journal``;
+The rules and the journal themselves live in ``fakenova.domain.control.faults`` / ``fakenova.domain.control.journal``;
 this module only adapts Flask's request and response to them. The control plane (/_fake) is never
 faulted nor journaled, only logged.
 """
@@ -20,8 +20,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from fakenova.api.common import JSON_TYPES, backend, parse_json
 from fakenova.clock import isoformat
-from fakenova.domain.faults import RequestFacts
-from fakenova.domain.journal import redact
+from fakenova.domain.control.faults import RequestFacts
+from fakenova.domain.control.journal import redact
 from fakenova.errors import APIError
 
 log = logging.getLogger("fakenova.requests")

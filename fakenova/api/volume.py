@@ -13,11 +13,11 @@ import urllib.parse
 
 from flask import Blueprint, Response, g, jsonify, request
 
+from fakenova import microversion
 from fakenova.api.common import authenticate, backend, base_url, context, json_body
 from fakenova.clock import db_time
-from fakenova.domain import volumes
+from fakenova.domain.volume import volumes
 from fakenova.errors import BadRequest
-from fakenova import microversion
 from fakenova.microversion import APIVersion, between
 
 bp = Blueprint("volume", __name__, url_prefix="/volume")

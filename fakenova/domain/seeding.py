@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from fakenova.domain import (compute_services, flavors, identity, images, networks, policy, quotas,
-                             remote_consoles)
+from fakenova.domain import policy
+from fakenova.domain.compute import compute_services, flavors, quotas, remote_consoles
+from fakenova.domain.identity import identity
+from fakenova.domain.image import images
+from fakenova.domain.network import networks
 
 # Each module has seed(backend); later ones may refer to what earlier ones created.
 SEEDERS = (policy, remote_consoles, identity, flavors, images, networks, quotas, compute_services)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from fakenova.domain.compute_services import is_up
+from fakenova.domain.compute.compute_services import is_up
 from fakenova.microversion import between
 
 UUID_IDS = between("2.53")

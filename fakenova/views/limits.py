@@ -36,7 +36,7 @@ _USED = (
 
 
 def limits(quota_limits: dict, used: dict, version: APIVersion) -> dict:
-    """``quota_limits`` / ``used``: quota resource -> value, as fakenova.domain.quotas gives them."""
+    """``quota_limits`` / ``used``: quota resource -> value, as fakenova.domain.compute.quotas gives them."""
     absolute = {}
     for label, resource, versions in _MAXIMA:
         if versions is None or version in versions:

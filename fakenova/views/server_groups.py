@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from fakenova.domain import server_groups
+from fakenova.domain.compute import server_groups
 from fakenova.microversion import between
 
 SINCE = {"owner": between("2.13"), "policy_and_rules": between("2.64")}

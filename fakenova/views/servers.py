@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from fakenova.clock import db_time, isotime
-from fakenova.domain import lifecycle, policy, server_groups, servers as server_domain
+from fakenova.domain import policy
+from fakenova.domain.compute import lifecycle, server_groups, servers as server_domain
 from fakenova.microversion import APIVersion, between
 from fakenova.views.links import collection_links
 

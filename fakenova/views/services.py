@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fakenova.clock import db_time
-from fakenova.domain.compute_services import is_up
+from fakenova.domain.compute.compute_services import is_up
 from fakenova.microversion import between
 
 WITH_FORCED_DOWN = between("2.11")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route
-from fakenova.domain import availability_zones, policy
+from fakenova.domain import policy
+from fakenova.domain.compute import availability_zones
 
 
 @route("/os-availability-zone", methods=["GET"])

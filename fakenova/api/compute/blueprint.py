@@ -13,7 +13,7 @@ from flask import Blueprint, g, request
 
 from fakenova import microversion
 from fakenova.api.common import authenticate, backend, base_url, json_body, query_lists
-from fakenova.domain import lifecycle
+from fakenova.domain.compute import lifecycle
 from fakenova.errors import BadRequest
 from fakenova.microversion import APIVersion, VersionRange
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import action_body, query, route, version
-from fakenova.domain import flavors, identity, policy
+from fakenova.domain import policy
+from fakenova.domain.compute import flavors
+from fakenova.domain.identity import identity
 from fakenova.errors import NotFound
 from fakenova.microversion import between
 

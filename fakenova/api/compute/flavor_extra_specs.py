@@ -10,7 +10,8 @@ from flask import Response
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route
-from fakenova.domain import flavors, policy
+from fakenova.domain import policy
+from fakenova.domain.compute import flavors
 from fakenova.errors import BadRequest
 
 _RULE = "os_compute_api:os-flavor-extra-specs:"

@@ -10,7 +10,8 @@ from flask import Response
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, links, query, route, self_link, version
-from fakenova.domain import flavors, paging, policy
+from fakenova.domain import paging, policy
+from fakenova.domain.compute import flavors
 from fakenova.errors import BadRequest
 from fakenova.microversion import between
 from fakenova.validation import bool_from_string, nova_boolean

@@ -12,7 +12,8 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route, self_link, version
-from fakenova.domain import hypervisors, paging
+from fakenova.domain import paging
+from fakenova.domain.compute import hypervisors
 from fakenova.errors import BadRequest
 from fakenova.microversion import between
 from fakenova.validation import nova_boolean

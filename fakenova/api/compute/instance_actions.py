@@ -6,7 +6,8 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route, self_link, version
-from fakenova.domain import instance_actions, paging
+from fakenova.domain import paging
+from fakenova.domain.compute import instance_actions
 from fakenova.microversion import between
 from fakenova.validation import parse_iso8601
 from fakenova.views import instance_actions as views

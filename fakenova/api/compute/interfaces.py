@@ -6,7 +6,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route, version
-from fakenova.domain import server_interfaces
+from fakenova.domain.compute import server_interfaces
 from fakenova.views import interfaces as views
 
 

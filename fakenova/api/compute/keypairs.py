@@ -10,7 +10,8 @@ from flask import Response
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route, self_link, version
-from fakenova.domain import keypairs, paging
+from fakenova.domain import paging
+from fakenova.domain.compute import keypairs
 from fakenova.microversion import between
 from fakenova.views import keypairs as views
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route, version
-from fakenova.domain import policy, quotas
+from fakenova.domain import policy
+from fakenova.domain.compute import quotas
 from fakenova.views import limits as views
 
 

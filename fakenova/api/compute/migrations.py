@@ -11,7 +11,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import links, query, route, self_link, version
-from fakenova.domain import migrations
+from fakenova.domain.compute import migrations
 from fakenova.microversion import between
 from fakenova.validation import parse_iso8601
 from fakenova.views import migrations as views

@@ -9,7 +9,8 @@ from flask import Response
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route, version
-from fakenova.domain import policy, quotas
+from fakenova.domain import policy
+from fakenova.domain.compute import quotas
 from fakenova.views import quota_sets as views
 
 _RULE = "os_compute_api:os-quota-sets:"

@@ -9,7 +9,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, base_url, context
 from fakenova.api.compute.blueprint import body, query, route, version
-from fakenova.domain import remote_consoles
+from fakenova.domain.compute import remote_consoles
 from fakenova.errors import BadRequest
 from fakenova.microversion import between
 

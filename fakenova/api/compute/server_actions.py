@@ -18,7 +18,7 @@ from flask import g
 from fakenova import microversion
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import action_body, route, version
-from fakenova.domain import instance_actions
+from fakenova.domain.compute import instance_actions
 from fakenova.microversion import VersionRange
 
 
@@ -71,5 +71,5 @@ def _record(server_id: str, name: str) -> None:
         if server is not None:
             instance_actions.begin(backend(), server, action_name, context())
 from fakenova.api.compute import server_actions_basic  # noqa: E402,F401
-from fakenova.api.compute import server_actions_move  # noqa: E402,F401
 from fakenova.api.compute import server_actions_console  # noqa: E402,F401
+from fakenova.api.compute import server_actions_move  # noqa: E402,F401

@@ -8,7 +8,7 @@ from flask import jsonify
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import version
 from fakenova.api.compute.server_actions import action, not_recorded
-from fakenova.domain import basic_actions as actions
+from fakenova.domain.compute import basic_actions as actions
 from fakenova.microversion import between
 
 NO_CONTENT = ("", 202)

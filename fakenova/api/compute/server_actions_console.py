@@ -9,7 +9,7 @@ from flask import jsonify
 from fakenova.api.common import backend, context
 from fakenova.api.compute.remote_consoles import public_host
 from fakenova.api.compute.server_actions import action
-from fakenova.domain import remote_consoles
+from fakenova.domain.compute import remote_consoles
 from fakenova.errors import BadRequest
 from fakenova.microversion import between
 

@@ -2,7 +2,7 @@
 revertResize, migrate, os-migrateLive, evacuate, rebuild, createImage, createBackup.
 
 The handlers read the microversion-dependent parts of the body and the answer's shape; the rules
-live in ``fakenova.domain.server_moves``.
+live in ``fakenova.domain.compute.server_moves``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from flask import jsonify, make_response
 from fakenova.api.common import backend, base_url, context
 from fakenova.api.compute.blueprint import self_link, version
 from fakenova.api.compute.server_actions import action
-from fakenova.domain import server_moves
+from fakenova.domain.compute import server_moves
 from fakenova.microversion import between
 from fakenova.views import servers as views
 

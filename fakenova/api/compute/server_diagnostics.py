@@ -7,7 +7,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route, version
-from fakenova.domain import server_diagnostics
+from fakenova.domain.compute import server_diagnostics
 
 
 @route("/servers/<server_id>/diagnostics")

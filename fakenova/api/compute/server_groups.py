@@ -6,7 +6,7 @@ from flask import jsonify, request
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route, version
-from fakenova.domain import server_groups
+from fakenova.domain.compute import server_groups
 from fakenova.microversion import between
 from fakenova.views import server_groups as views
 

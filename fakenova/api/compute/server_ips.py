@@ -6,7 +6,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route
-from fakenova.domain import server_addresses
+from fakenova.domain.compute import server_addresses
 
 
 @route("/servers/<server_id>/ips")

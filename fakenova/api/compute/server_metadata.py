@@ -6,7 +6,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route
-from fakenova.domain import server_metadata
+from fakenova.domain.compute import server_metadata
 
 
 @route("/servers/<server_id>/metadata")

@@ -8,7 +8,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import action_body, query, route, version
-from fakenova.domain import migrations
+from fakenova.domain.compute import migrations
 from fakenova.microversion import between
 from fakenova.views import migrations as views
 

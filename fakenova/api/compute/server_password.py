@@ -6,7 +6,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import route
-from fakenova.domain import server_password
+from fakenova.domain.compute import server_password
 
 
 @route("/servers/<server_id>/os-server-password")

@@ -9,7 +9,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route
-from fakenova.domain import server_security_groups
+from fakenova.domain.compute import server_security_groups
 
 
 @route("/servers/<server_id>/os-security-groups")

@@ -6,7 +6,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route, self_link
-from fakenova.domain import server_tags
+from fakenova.domain.compute import server_tags
 from fakenova.microversion import between
 
 TAGS = between("2.26")

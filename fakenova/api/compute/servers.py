@@ -6,7 +6,8 @@ from flask import jsonify
 
 from fakenova.api.common import backend, base_url, context
 from fakenova.api.compute.blueprint import body, query, route, version
-from fakenova.domain import policy, server_list, servers
+from fakenova.domain import policy
+from fakenova.domain.compute import server_list, servers
 from fakenova.microversion import between
 from fakenova.views import servers as views
 

@@ -12,7 +12,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route, version
-from fakenova.domain import compute_services
+from fakenova.domain.compute import compute_services
 from fakenova.errors import BadRequest, NotFound
 from fakenova.microversion import between
 from fakenova.validation import nova_boolean

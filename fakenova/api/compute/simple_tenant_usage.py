@@ -9,7 +9,8 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import query, route, self_link, version
-from fakenova.domain import paging, tenant_usage
+from fakenova.domain import paging
+from fakenova.domain.compute import tenant_usage
 from fakenova.microversion import between
 from fakenova.views.links import collection_links
 

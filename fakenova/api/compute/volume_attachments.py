@@ -6,7 +6,7 @@ from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, query, route, version
-from fakenova.domain import volume_attachments
+from fakenova.domain.compute import volume_attachments
 from fakenova.microversion import between
 from fakenova.views import volume_attachments as views
 

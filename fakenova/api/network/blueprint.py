@@ -7,7 +7,7 @@ import uuid
 from flask import Blueprint, request
 
 from fakenova.api.common import authenticate, parse_json
-from fakenova.domain.networks import neutron_error
+from fakenova.domain.network.common import neutron_error
 from fakenova.errors import BadRequest
 
 bp = Blueprint("networking", __name__, url_prefix="/networking")

@@ -6,7 +6,7 @@ from flask import jsonify
 
 from fakenova.api.common import base_url
 from fakenova.api.network.blueprint import API_PREFIX, bp
-from fakenova.domain.networks import not_found
+from fakenova.domain.network.common import not_found
 
 # (alias, name, description[, updated]): only features whose attributes or resources fakenova serves.
 EXTENSIONS = [

@@ -8,7 +8,7 @@ from fakenova.api.common import backend, context
 from fakenova.api.network import views
 from fakenova.api.network.blueprint import API_PREFIX, bp, resource_body
 from fakenova.api.network.query import item_response, list_response
-from fakenova.domain import floating_ips, network_quotas
+from fakenova.domain.network import floating_ips, network_quotas
 
 CREATE = {"floating_network_id": "uuid", "floating_ip_address": "ip", "port_id": "uuid", "fixed_ip_address": "ip",
           "subnet_id": "uuid", "description": str, "project_id": str, "tenant_id": str, "qos_policy_id": "uuid",

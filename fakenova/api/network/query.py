@@ -14,7 +14,7 @@ from flask import jsonify, request
 
 from fakenova.api.network.blueprint import bad_request
 from fakenova.api.network.views import FILTERS
-from fakenova.domain.networks import neutron_error
+from fakenova.domain.network.common import neutron_error
 from fakenova.errors import BadRequest
 
 CONTROL = ("fields", "sort_key", "sort_dir", "limit", "marker", "page_reverse")

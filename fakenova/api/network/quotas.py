@@ -7,7 +7,7 @@ from flask import Response, jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.network.blueprint import API_PREFIX, bp, resource_body
-from fakenova.domain import network_quotas
+from fakenova.domain.network import network_quotas
 
 # Every limit may be PUT; force and check_limit are flags Neutron pops before the attributes.
 UPDATE = {**dict.fromkeys(network_quotas.DEFAULTS, object), "force": object, "check_limit": object}

@@ -9,7 +9,7 @@ from fakenova.api.common import backend, context
 from fakenova.api.network import views
 from fakenova.api.network.blueprint import API_PREFIX, bad_request, bp, is_ip, is_uuid, resource_body
 from fakenova.api.network.query import item_response, list_response
-from fakenova.domain import network_quotas, networks, security_groups
+from fakenova.domain.network import network_quotas, networks, security_groups
 
 
 def _visible_in(collection: str, visible):

@@ -7,7 +7,7 @@ from fakenova.api.common import backend, context
 from fakenova.api.network import views
 from fakenova.api.network.blueprint import API_PREFIX, bp
 from fakenova.api.network.query import item_response, list_response
-from fakenova.domain import security_groups
+from fakenova.domain.network import security_groups
 
 
 @bp.get(f"{API_PREFIX}/security-groups")

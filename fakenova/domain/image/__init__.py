@@ -1,0 +1,1 @@
+"""Glance: image records, their properties and data. Imports only the shared modules."""

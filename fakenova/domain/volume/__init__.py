@@ -1,0 +1,1 @@
+"""Cinder: volumes, their status and attachments as Cinder records them. Imports only the shared modules."""
