@@ -15,10 +15,11 @@ import platform
 import sys
 import time
 
-from benchmarks import end_to_end, requests_group, scale, startup
+from benchmarks import end_to_end, image_upload, requests_group, scale, startup
 from benchmarks.harness import Config, Report, render
 
-GROUPS = {"startup": startup, "request": requests_group, "e2e": end_to_end, "scale": scale}
+GROUPS = {"startup": startup, "request": requests_group, "e2e": end_to_end, "scale": scale,
+          "image": image_upload}
 
 
 def machine() -> str:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from fakenova import errors, microversion
 from fakenova.api import compute, control, identity, image, interceptors, network, volume
+from fakenova.api.common import apply_body_limit
 from fakenova.backend import Backend
 from fakenova.config import Settings
 from fakenova.routing import LazyBuilderRule
@@ -29,7 +30,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     app = Flask("fakenova")
     app.url_rule_class = LazyBuilderRule  # before any route is added
     app.extensions["fakenova"] = backend
-    app.config["MAX_CONTENT_LENGTH"] = backend.settings.max_body_size
+    app.config["MAX_CONTENT_LENGTH"] = backend.settings.max_body_size  # per route: common.apply_body_limit
     app.json.sort_keys = False
     app.json.compact = True
     app.url_map.strict_slashes = False
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
 
 def _start_request() -> None:
     g.request_id = f"req-{uuid.uuid4()}"
+    apply_body_limit()
     interceptors.begin()
     module = current_app.extensions["fakenova.services"].get(_service_prefix())
     prepare = getattr(module, "prepare_request", None)

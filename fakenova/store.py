@@ -19,6 +19,7 @@ COLLECTIONS = (
     "tokens",
     "flavors",
     "images",
+    "image_data",
     "networks",
     "subnets",
     "ports",

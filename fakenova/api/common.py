@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 
 from flask import current_app, g, request
 
@@ -33,6 +34,23 @@ def parse_json(raw: bytes | str):
             children = item.values() if isinstance(item, dict) else item
             pending.extend((child, depth + 1) for child in children)
     return value
+
+
+def streams_body(view):
+    """Mark a handler that reads its own request body as a stream (Glance image data): the API body
+    limit (``settings.max_body_size``) does not apply to it; the handler enforces its own."""
+    view.streams_body = True
+    return view
+
+
+def apply_body_limit() -> None:
+    """The one place the request-body limit is decided: ``settings.max_body_size`` for every route
+    (oslo.middleware's sizelimit in front of each service), except handlers marked ``streams_body``."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, "streams_body", False):
+        request.max_content_length = sys.maxsize  # Flask treats None as "use the app's default"
+    else:
+        request.max_content_length = backend().settings.max_body_size
 
 
 def backend() -> Backend:

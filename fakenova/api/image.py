@@ -12,10 +12,10 @@ import urllib.parse
 
 from flask import Blueprint, Response, jsonify, request
 
-from fakenova.api.common import authenticate, backend, base_url, context, parse_json
+from fakenova.api.common import authenticate, backend, base_url, context, parse_json, streams_body
 from fakenova.clock import isotime
 from fakenova.domain.compute import lifecycle
-from fakenova.domain.image import images
+from fakenova.domain.image import image_data, images
 from fakenova.errors import BadRequest, UnsupportedMediaType
 
 bp = Blueprint("image", __name__, url_prefix="/image")
@@ -26,7 +26,7 @@ _VERSIONS = [("2.18", "CURRENT")] + [(f"2.{minor}", "SUPPORTED") for minor in ra
 DEFAULT_LIMIT = 25  # glance's limit_param_default
 MAX_LIMIT = 1000  # glance's api_limit_max
 MEMBER_STATUSES = ("pending", "accepted", "rejected", "all")
-PATCH_TYPES = ("application/openstack-images-v2.1-json-patch", "application/openstack-images-v2.0-json-patch")
+PATCH_TYPES = (images.PATCH_2_0, images.PATCH_2_1)
 
 
 def prepare_request() -> None:
@@ -186,15 +186,44 @@ def create_image():
 @bp.patch("/v2/images/<image_id>")
 def update_image(image_id):
     if request.mimetype not in PATCH_TYPES:
-        raise UnsupportedMediaType("Unsupported Content-Type",
+        raise UnsupportedMediaType(f"Image PATCH expects Content-Type one of: {', '.join(PATCH_TYPES)}",
                                    headers={"Accept-Patch": ", ".join(PATCH_TYPES)})
-    return jsonify(image_view(images.update(backend(), context(), image_id, _json_request())))
+    image = images.update(backend(), context(), image_id, _json_request(), media_type=request.mimetype)
+    return jsonify(image_view(image))
 
 
 @bp.put("/v2/images/<image_id>/file")
+@streams_body
 def upload_image_data(image_id):
-    images.upload(backend(), context(), image_id, request.get_data())
+    """The data streams in chunks past the API body limit; Glance's image_size_cap bounds it."""
+    if request.mimetype != "application/octet-stream":
+        raise UnsupportedMediaType(f"The request media type {request.mimetype or 'None'} is not supported by "
+                                   "this server.")
+    image_data.upload(backend(), context(), image_id, request.stream, size_hint=_size_hint())
     return Response(status=204)
+
+
+def _size_hint() -> int | None:
+    """Glance's hint of what is coming: x-openstack-image-size, else Content-Length."""
+    raw = request.headers.get("x-openstack-image-size")
+    try:
+        return int(raw) if raw is not None else request.content_length
+    except ValueError:
+        return request.content_length
+
+
+@bp.get("/v2/images/<image_id>/file")
+def download_image_data(image_id):
+    """200 with the data (Content-MD5 is the hex checksum, as Glance sends it), 206 for a Range,
+    204 when the image has no data."""
+    data = image_data.download(backend(), context(), image_id)
+    if data is None:
+        return Response(status=204)
+    image = images.get(backend(), image_id, context())
+    response = Response(data, mimetype="application/octet-stream")
+    if image["checksum"]:
+        response.headers["Content-MD5"] = image["checksum"]
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))
 
 
 def _json_request():

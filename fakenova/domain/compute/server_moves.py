@@ -417,7 +417,7 @@ def _rotate_backups(backend, server: dict, backup_type: str, rotation: int) -> N
     # Newest first; creation order breaks ties between backups made in the same second.
     backups.sort(key=lambda image: (image["created_at"], position[image["id"]]), reverse=True)
     for image in backups[rotation:]:
-        del store.images[image["id"]]
+        images.discard(backend, image["id"])
 
 
 # --- effects: what happens when a step or a whole transition ends ----------------------------------

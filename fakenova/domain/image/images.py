@@ -104,7 +104,13 @@ def delete(backend, image_id: str, context) -> None:
             raise Forbidden("You are not authorized to complete delete_image action.")
         if image["protected"]:
             raise Forbidden(f"Image {image_id} is protected and cannot be deleted.")
-        del backend.store.images[image_id]
+        discard(backend, image_id)
+
+
+def discard(backend, image_id: str) -> None:
+    """The image and its data are gone (no checks: Glance's delete, Nova's backup rotation)."""
+    backend.store.images.pop(image_id, None)
+    backend.store.image_data.pop(image_id, None)
 
 
 def search(backend, context, *, filters: dict, tags: list[str], sort: list[tuple[str, str]],
@@ -263,15 +269,22 @@ def create(backend, context, body) -> dict:
         return record
 
 
-def update(backend, context, image_id: str, operations) -> dict:
-    """PATCH /v2/images/{id} with Glance's JSON-patch dialect (add, replace, remove on "/attr")."""
+PATCH_2_1 = "application/openstack-images-v2.1-json-patch"  # RFC 6902 style: {"op", "path", "value"}
+PATCH_2_0 = "application/openstack-images-v2.0-json-patch"  # {"add": "/path", "value"} (Tempest's)
+OPERATIONS = ("add", "remove", "replace")
+
+
+def update(backend, context, image_id: str, operations, *, media_type: str = PATCH_2_1) -> dict:
+    """PATCH /v2/images/{id} with either of Glance's JSON-patch dialects (add, replace, remove on
+    "/attr"); glance/api/v2/images.py RequestDeserializer.update."""
     if not isinstance(operations, list):
         raise BadRequest("Request body must be a JSON array of operation objects.")
+    changes = [_parsed_operation(raw, media_type) for raw in operations]
     with backend.store.lock:
         image = _writable(backend, context, image_id)
         view = {key: image[key] for key in CORE_WRITABLE if key in image} | dict(image["properties"])
-        for operation in operations:
-            _apply(view, operation)
+        for op, name, value in changes:
+            _apply(view, op, name, value, strict_add=media_type == PATCH_2_0)
         # Only what the operations touched is checked (a seeded oddity elsewhere must not fail a patch).
         changed = {key: value for key, value in view.items()
                    if (image.get(key) if key in CORE_WRITABLE else image["properties"].get(key, _UNSET)) != value}
@@ -309,30 +322,52 @@ def _writable(backend, context, image_id: str) -> dict:
     return image
 
 
-def _apply(view: dict, operation) -> None:
-    if not isinstance(operation, dict) or operation.get("op") not in ("add", "replace", "remove"):
-        raise BadRequest("Operation objects must contain exactly one member named \"add\", \"remove\", or "
-                         "\"replace\".")
-    path = operation.get("path")
+def _parsed_operation(raw, media_type: str) -> tuple[str, str, object]:
+    """(op, attribute name, value or _UNSET) of one patch operation, with Glance's 400s."""
+    if not isinstance(raw, dict):
+        raise BadRequest("Operations must be JSON objects.")
+    if media_type == PATCH_2_0:
+        ops = [op for op in OPERATIONS if op in raw]
+        if len(ops) != 1:
+            raise BadRequest('Operation objects must contain exactly one member named "add", "remove", or '
+                             '"replace".' if not ops else 'Operation objects must contain only one member named '
+                             '"add", "remove", or "replace".')
+        op, path = ops[0], raw[ops[0]]
+    else:
+        op = raw.get("op")
+        if op is None:
+            raise BadRequest("Unable to find `op` in JSON Schema change. It must be one of the following: "
+                             "add, remove, replace.")
+        if op not in OPERATIONS:
+            raise BadRequest(f"Invalid operation: `{op}`. It must be one of the following: add, remove, replace.")
+        if "path" not in raw:
+            raise BadRequest("Unable to find 'path' in JSON Schema change")
+        path = raw["path"]
+    if op != "remove" and "value" not in raw:
+        raise BadRequest(f"Operation \"{op}\" requires a member named \"value\".")
     if not isinstance(path, str) or not path.startswith("/") or path.count("/") != 1 or path == "/":
         raise BadRequest(f"Invalid JSON pointer for this resource: '{path}'")
-    name = path[1:]
+    name = path[1:].replace("~1", "/").replace("~0", "~")
     if name in READ_ONLY or name == "id":  # an id is chosen at create time only
         raise Forbidden(f"Attribute '{name}' is read-only.")
-    if name in RESERVED:
+    if name in RESERVED or name.startswith("os_glance"):
         raise Forbidden(f"Attribute '{name}' is reserved.")
-    if operation["op"] == "remove":
+    return op, name, raw.get("value", _UNSET)
+
+
+def _apply(view: dict, op: str, name: str, value, *, strict_add: bool) -> None:
+    if op == "remove":
         if name in CORE_WRITABLE:
             raise Forbidden(f"Property {name} may not be removed.")
         if name not in view:
             raise Conflict(f"Property {name} does not exist.")
         del view[name]
         return
-    if "value" not in operation:
-        raise BadRequest(f"Operation \"{operation['op']}\" requires a member named \"value\".")
-    if operation["op"] == "replace" and name not in view and name not in CORE_WRITABLE:
+    if op == "replace" and name not in view and name not in CORE_WRITABLE:
         raise Conflict(f"Property {name} does not exist.")
-    view[name] = operation["value"]
+    if op == "add" and strict_add and name in view and name not in CORE_WRITABLE:
+        raise Conflict(f"Property {name} already present.")
+    view[name] = value
 
 
 def _checked_writes(context, body, *, creating: bool) -> dict:
@@ -344,7 +379,7 @@ def _checked_writes(context, body, *, creating: bool) -> dict:
     for name in body:
         if name in READ_ONLY:
             raise Forbidden(f"Attribute '{name}' is read-only.")
-        if name in RESERVED:
+        if name in RESERVED or name.startswith("os_glance"):
             raise Forbidden(f"Attribute '{name}' is reserved.")
     error = _schema_error(body)
     if error is not None:
