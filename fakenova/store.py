@@ -33,6 +33,7 @@ COLLECTIONS = (
     "quotas",
     "network_quotas",
     "volumes",
+    "volume_snapshots",
     "console_auth_tokens",
     "services",
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
+from fakenova.domain.volume import timing
 from fakenova.errors import Conflict
 
 # --- states (nova/objects/fields.py) -------------------------------------------------------------
@@ -248,6 +249,8 @@ DEFAULT_DURATIONS = {
     "migrate": 5, "confirm_resize": 1, "revert_resize": 3, "rebuild": 5, "evacuate": 5, "create_image": 2,
     "create_backup": 2, "change_password": 0, "shelve": 3, "shelve_offload": 0, "unshelve": 4,
     "live_migrate": 5, "trigger_crash_dump": 0,
+    # Cinder's work (volumes from images, snapshots, ...) reads the same setting.
+    **timing.DEFAULT_DURATIONS,
 }
 
 # Where scheduled servers land: builds go to the first compute host; a move without a named

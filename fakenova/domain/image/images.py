@@ -274,6 +274,25 @@ PATCH_2_0 = "application/openstack-images-v2.0-json-patch"  # {"add": "/path", "
 OPERATIONS = ("add", "remove", "replace")
 
 
+# volume_image_metadata keys that are Glance's own attributes, not properties of a new image.
+_CORE_IMAGE_METADATA = ("image_id", "image_name", "checksum", "container_format", "disk_format", "min_disk",
+                        "min_ram", "size")
+
+
+def add_from_volume(backend, context, *, name: str, disk_format: str, container_format: str, visibility: str,
+                    protected: bool, size: int, properties: dict) -> dict:
+    """Cinder's os-volume_upload_image: an image owned by the caller's project holding the volume's
+    bytes (size and hashes only: the volume has no data), with the origin image's properties."""
+    store = backend.store
+    with store.lock:
+        kept = {key: value for key, value in properties.items() if key not in _CORE_IMAGE_METADATA}
+        record = new_record(backend, image_id=store.ids.uuid(), name=name, owner=context.project_id,
+                            visibility=visibility, disk_format=disk_format, container_format=container_format,
+                            size=size, virtual_size=size, properties=kept, protected=protected)
+        store.images[record["id"]] = record
+        return record
+
+
 def update(backend, context, image_id: str, operations, *, media_type: str = PATCH_2_1) -> dict:
     """PATCH /v2/images/{id} with either of Glance's JSON-patch dialects (add, replace, remove on
     "/attr"); glance/api/v2/images.py RequestDeserializer.update."""
