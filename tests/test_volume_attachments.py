@@ -23,10 +23,15 @@ def _project(api, user: str = "demo") -> str:
     return api.get("/identity/v3/auth/projects", user=user).get_json()["projects"][0]["id"]
 
 
-def _volume(api, user: str = "demo", size: int = 1) -> str:
+def _volume(api, user: str = "demo", size: int = 1, bootable: bool = False) -> str:
     response = api.post(f"/volume/v3/{_project(api, user)}/volumes", user=user, json={"volume": {"size": size}})
     assert response.status_code == 202, response.get_data(as_text=True)
-    return response.get_json()["volume"]["id"]
+    volume_id = response.get_json()["volume"]["id"]
+    if bootable:
+        marked = api.post(f"/volume/v3/{_project(api, user)}/volumes/{volume_id}/action", user=user,
+                          json={"os-set_bootable": {"bootable": True}})
+        assert marked.status_code == 200
+    return volume_id
 
 
 def _cinder(api, volume_id: str, user: str = "demo") -> dict:
@@ -244,7 +249,7 @@ def test_in_use_volume_cannot_be_deleted(api, server):
 # --- boot from volume ---------------------------------------------------------------------------------
 
 def test_boot_from_volume_attaches_the_root_volume(api, backend, server):
-    volume = _volume(api)
+    volume = _volume(api, bootable=True)
     booted = create(api, name="bfv", imageRef="", block_device_mapping_v2=[
         {"boot_index": 0, "uuid": volume, "source_type": "volume", "destination_type": "volume"}])
     (root,) = api.get(_url(booted["id"])).get_json()["volumeAttachments"]

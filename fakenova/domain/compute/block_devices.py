@@ -9,11 +9,12 @@ delete_on_termination, attachment_id, bdm_uuid, boot_index}.
 from __future__ import annotations
 
 import string
-import uuid
+import uuid as uuid_module
 
-from fakenova.domain.compute import lifecycle
-from fakenova.domain.volume import volumes
-from fakenova.errors import BadRequest, NotFound
+from fakenova.domain.compute import boot_checks, lifecycle
+from fakenova.domain.image import images
+from fakenova.domain.volume import snapshots, timing, volumes
+from fakenova.errors import APIError, BadRequest, NotFound
 
 ROOT_DEVICE = "/dev/vda"
 
@@ -68,41 +69,103 @@ def _letters(index: int) -> str:
     return letters
 
 
-def check_boot_volumes(backend, context, mappings: list[dict], count: int) -> None:
-    """Server create: each pre-existing volume must be the caller's and free to attach (400s with
-    Nova's texts: VolumeNotFound from _get_volumes_for_bdms, Cinder's refusal via _validate_bdm).
-    Nova reserves the volumes once per instance, so a second instance finds them "reserved"."""
+def check_boot_volumes(backend, context, mappings: list[dict], count: int, flavor: dict | None = None) -> None:
+    """Server create: what each mapping names must exist for the caller and be usable (400s with
+    Nova's texts: VolumeNotFound from _get_volumes_for_bdms, Cinder's refusal via _validate_bdm,
+    InvalidBDM* from block_device.py and get_bdm_image_metadata). Nova reserves existing volumes once
+    per instance, so a second instance finds them "reserved"."""
     for mapping in mappings:
-        try:
-            volume = volumes.get(backend, context, mapping["id"])
-        except NotFound as exc:
-            raise BadRequest(exc.message) from None
-        refusal = volumes.reserve_failure(volume)
-        if refusal is None and count > 1:
-            refusal = volumes.reserve_failure(dict(volume, status="reserved"))
-        if refusal:
-            raise BadRequest(f"Invalid volume: Invalid input received: {refusal} (HTTP 400) "
-                             f"(Request-ID: req-{uuid.uuid4()})")
+        source, uuid, root = mapping["source"], mapping["uuid"], mapping["boot_index"] == 0
+        if source == "volume":
+            try:
+                volume = volumes.get(backend, context, uuid)
+            except NotFound as exc:
+                raise BadRequest(exc.message) from None
+            refusal = volumes.reserve_failure(volume)
+            if refusal is None and count > 1:
+                refusal = volumes.reserve_failure(dict(volume, status="reserved"))
+            if refusal:
+                raise BadRequest(f"Invalid volume: Invalid input received: {refusal} (HTTP 400) "
+                                 f"(Request-ID: req-{uuid_module.uuid4()})")
+            if root and not volume["bootable"]:
+                raise BadRequest(f"Block Device {uuid} is not bootable.")
+        elif source == "snapshot":
+            try:
+                snapshot = snapshots.get(backend, context, uuid)
+            except NotFound:
+                raise BadRequest(f"Block Device Mapping is Invalid: failed to get snapshot {uuid}.") from None
+            if root and not snapshot.get("bootable"):
+                raise BadRequest(f"Block Device {snapshot['volume_id']} is not bootable.")
+        elif source == "image":
+            try:
+                image = images.get(backend, uuid, context)
+            except NotFound:
+                raise BadRequest(f"Block Device Mapping is Invalid: failed to get image {uuid}.") from None
+            boot_checks.check_active(image, uuid)
+            if root and flavor is not None:
+                boot_checks.check_flavor_fits_image(context, image, flavor, image_size=int(image.get("size") or 0),
+                                                    volume_root=True, volume_size_gb=mapping["size"])
 
 
-def connect_boot_volumes(backend, server: dict, mappings: list[dict]) -> None:
-    """Attach the checked volumes to a new server: boot index 0 is /dev/vda, the rest follow."""
+def root_image_properties(backend, context, mappings: list[dict]) -> dict:
+    """The image properties of a server booted from a volume (get_bdm_image_metadata): the root
+    volume's (or snapshot's) volume_image_metadata, or the image the root volume is made from."""
+    root = next((m for m in mappings if m["boot_index"] == 0), None)
+    if root is None or root["source"] == "blank":
+        return {}
+    if root["source"] == "image":
+        return dict(images.get(backend, root["uuid"], context).get("properties") or {})
+    record = (volumes.get(backend, context, root["uuid"]) if root["source"] == "volume"
+              else snapshots.get(backend, context, root["uuid"]))
+    return {key: value for key, value in (record.get("image_metadata") or {}).items()
+            if key not in volumes.IMAGE_METADATA_KEYS + ("image_id", "image_name")}
+
+
+def connect_boot_volumes(backend, context, server: dict, mappings: list[dict], *, make_volumes: bool = True) -> str | None:
+    """Attach a new server's volumes: existing ones at once; from an image, a snapshot or blank,
+    Nova's compute host asks Cinder for the volume first (name "" or "<server>-blank-vol", and it
+    waits for it to be available). Boot index 0 is /dev/vda, the rest follow. Returns the build's
+    fault message if Cinder refused a volume, else None."""
     server["volumes_attached"] = []
-    for mapping in sorted(mappings, key=lambda m: (m.get("boot_index") != 0,)):
-        volume = backend.store.volumes[mapping["id"]]
-        device = ROOT_DEVICE if mapping.get("boot_index") == 0 else next_device(server)
-        connect(backend, server, volume, device=device, tag=mapping.get("tag"),
-                 boot_index=mapping.get("boot_index"), delete_on_termination=mapping["delete_on_termination"])
+    for mapping in sorted(mappings, key=lambda m: m["boot_index"] != 0):
+        if mapping["source"] == "volume":
+            volume = backend.store.volumes[mapping["uuid"]]
+        elif not make_volumes:
+            continue
+        else:
+            try:
+                volume = _new_volume(backend, context, server, mapping)
+            except APIError as exc:
+                return f"Build of instance {server['id']} aborted: {exc.message}"
+        device = ROOT_DEVICE if mapping["boot_index"] == 0 else next_device(server)
+        connect(backend, server, volume, device=device, tag=mapping["tag"], boot_index=mapping["boot_index"],
+                delete_on_termination=mapping["delete_on_termination"])
+    return None
+
+
+def _new_volume(backend, context, server: dict, mapping: dict) -> dict:
+    """POST /v3/volumes as nova/volume/cinder.py create() sends it, then the volume is ready."""
+    source = mapping["source"]
+    request = {"size": mapping["size"], "description": "", "volume_type": mapping["volume_type"],
+               "name": f"{server['id']}-blank-vol" if source == "blank" else "",
+               "availability_zone": None, "metadata": {}}
+    image = None
+    if source == "snapshot":
+        request["snapshot_id"] = mapping["uuid"]
+    elif source == "image":
+        image = images.get(backend, mapping["uuid"], context)
+    volume = volumes.create(backend, context, request, image=image)
+    timing.finish_now(volume)  # Nova polls until Cinder has made it; the build includes that wait
+    return volume
 
 
 def _release_volumes(backend, server: dict) -> None:
     """A destroyed server lets go of its volumes: delete_on_termination ones are deleted, the others
     are available again (nova-compute's _cleanup_volumes)."""
-    store = backend.store
     for bdm in server.get("volumes_attached", ()):
         volume = volumes.detach(backend, bdm["id"], server["id"])
         if volume is not None and bdm.get("delete_on_termination") and not volume["attachments"]:
-            del store.volumes[volume["id"]]
+            volumes.remove(backend, volume["id"])
 
 
 lifecycle.EFFECTS["release_volumes"] = _release_volumes

@@ -116,7 +116,9 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                                                 volume_root=root_volume, volume_size_gb=root_volume_size)
         group = server_groups.requested(backend, _scheduler_hints(body))
         count = _instances_within_quota(backend, context.project_id, flavor, min_count, max_count)
-        block_devices.check_boot_volumes(backend, context, bdms, count)
+        block_devices.check_boot_volumes(backend, context, bdms, count, flavor)
+        # A volume-backed server's image properties come from its root volume (get_bdm_image_metadata).
+        root_image_properties = block_devices.root_image_properties(backend, context, bdms) if image is None else None
         unplaceable = None
         if group is not None:
             server_groups.check_member_quota(backend, context, group, count)
@@ -135,10 +137,14 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                                  description_is_name=description_is_name, admin_pass=admin_pass,
                                  hints=_scheduler_hints(body))
             store.servers[server["id"]] = server
-            block_devices.connect_boot_volumes(backend, server, bdms)
-            if unplaceable:
-                # The scheduler refuses at once: no host, no ports, ERROR with its fault.
-                lifecycle.fail(backend, server, unplaceable)
+            if root_image_properties is not None:
+                server["image_properties"] = dict(root_image_properties)
+            # Nova's compute host makes the volumes a server boots from: not for a server never placed.
+            failure = block_devices.connect_boot_volumes(backend, context, server, bdms, make_volumes=not unplaceable)
+            failure = unplaceable or failure
+            if failure:
+                # The scheduler refuses at once (or Cinder refused a volume): no ports, ERROR with its fault.
+                lifecycle.fail(backend, server, failure)
             else:
                 server["requested_host"] = build_host
                 lifecycle.start(backend, server, "build", fault=_build_fault(backend, server))
@@ -207,23 +213,68 @@ def _id_from_href(ref) -> str:
 
 
 def _block_devices(request: dict) -> list[dict]:
+    """The volume mappings of a create request, checked as nova/block_device.py from_api and
+    compute/api.py _validate_bdm do without looking anything up: one entry per volume the server
+    will have, {source (volume, image, snapshot, blank), uuid, size, delete_on_termination, tag,
+    boot_index, volume_type}. Local destinations (ephemeral, swap) stay on the server."""
     legacy, v2 = request.get("block_device_mapping") or [], request.get("block_device_mapping_v2") or []
     if legacy and v2:
         raise BadRequest("Using different block_device_mapping syntaxes is not allowed in the same request.")
-    attached = []
+    mappings = []
     for bdm in legacy:
-        if bdm.get("volume_id"):
+        source = "volume" if bdm.get("volume_id") else "snapshot" if bdm.get("snapshot_id") else None
+        if source:
             on_root = str(bdm.get("device_name") or "").rsplit("/", 1)[-1] == "vda"
-            attached.append({"id": bdm["volume_id"], "delete_on_termination": nova_boolean(bdm.get("delete_on_termination")),
-                             "tag": None, "boot_index": 0 if on_root else None})
+            mappings.append(_mapping(bdm, source, bdm.get("volume_id") or bdm.get("snapshot_id"),
+                                     0 if on_root else None))
+    boot_indexes = []
     for bdm in v2:
-        if bdm.get("destination_type", "volume" if bdm.get("source_type") == "volume" else "local") != "volume":
+        source = bdm.get("source_type") or "volume"
+        destination = bdm.get("destination_type") or ("volume" if source == "volume" else "local")
+        boot_index = _boot_index(bdm.get("boot_index"))
+        uuid = bdm.get("uuid") or bdm.get("volume_id") or bdm.get("snapshot_id") or bdm.get("image_id")
+        if source != "blank" and not uuid:
+            raise BadRequest("Block Device Mapping is Invalid: Missing device UUID.")
+        if source == "blank" and uuid:
+            raise BadRequest("Block Device Mapping is Invalid: Invalid device UUID.")
+        if bdm.get("volume_type") and destination == "local":
+            raise BadRequest("Block Device Mapping is Invalid: Specifying a volume_type with destination_type=local "
+                             "is not supported.")
+        if bdm.get("volume_type") and source == "volume":
+            raise BadRequest("Block Device Mapping is Invalid: Specifying volume type to existing volume is not "
+                             "supported.")
+        if boot_index is not None and boot_index >= 0:
+            boot_indexes.append(boot_index)
+        if destination != "volume":
+            if source == "image" and not (boot_index == 0 and uuid == request.get("imageRef")):
+                raise BadRequest("Block Device Mapping is Invalid: Mapping image to local is not supported.")
             continue
-        if bdm.get("source_type") != "volume" or not bdm.get("uuid"):
-            continue  # volumes Nova would create (from an image, a snapshot, blank) are not modelled
-        attached.append({"id": bdm["uuid"], "delete_on_termination": nova_boolean(bdm.get("delete_on_termination")),
-                         "tag": bdm.get("tag"), "boot_index": _boot_index(bdm.get("boot_index"))})
-    return attached
+        size = _volume_size(bdm.get("volume_size"))
+        if source == "image" and not size:
+            raise BadRequest("Images with destination_type 'volume' need to have a non-zero size specified")
+        if source == "blank" and not size:
+            raise BadRequest("Blank volumes (source: 'blank', dest: 'volume') need to have non-zero size")
+        mappings.append(_mapping(bdm, source, uuid, boot_index, size=size))
+    if v2:
+        if request.get("imageRef") and 0 not in boot_indexes:
+            boot_indexes.append(0)  # the image's own root disk
+        if sorted(boot_indexes) != list(range(len(boot_indexes))) or not boot_indexes:
+            raise BadRequest("Block Device Mapping is Invalid: Boot sequence for the instance and image/block device "
+                             "mapping combination is not valid.")
+    return mappings
+
+
+def _mapping(bdm: dict, source: str, uuid, boot_index, *, size=None) -> dict:
+    return {"source": source, "uuid": uuid, "size": size, "boot_index": boot_index, "tag": bdm.get("tag"),
+            "delete_on_termination": nova_boolean(bdm.get("delete_on_termination")),
+            "volume_type": bdm.get("volume_type")}
+
+
+def _volume_size(raw) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _boot_index(raw) -> int | None:

@@ -70,6 +70,10 @@ def create(backend, context, request: dict, *, force_allowed: bool, force: bool)
             "name": _stripped(request.get("name", request.get("display_name"))),
             "description": _stripped(request.get("description", request.get("display_description"))),
             "size": volume["size"],
+            # What a volume made from the snapshot inherits, even after the volume is gone.
+            "bootable": volume["bootable"],
+            "image_metadata": dict(volume.get("image_metadata") or {}),
+            "volume_type": volume.get("volume_type"),
             "metadata": {key: str(value) for key, value in (request.get("metadata") or {}).items()},
             "status": "creating",
             "progress": "0%",

@@ -105,7 +105,7 @@ def create(backend, context, request: dict, *, image: dict | None = None) -> dic
     with store.lock:
         snapshot = _origin_snapshot(backend, context, request.get("snapshot_id"))
         source = _origin_volume(backend, context, request.get("source_volid"))
-        origin = source or (store.volumes.get(snapshot["volume_id"]) if snapshot else None)
+        origin = source or snapshot  # what the new volume inherits: bootable, image metadata, type
         size = _size(request.get("size"), snapshot=snapshot, source=source)
         if image is not None:
             _check_image(image, size)
