@@ -17,7 +17,8 @@ V3 = "/volume/v3"
 
 @pytest.fixture
 def instant(api):
-    api.backend.settings.durations = {"build": 0, "delete": 0, "volume_download": 0, "snapshot_create": 0}
+    api.backend.settings.durations = {"build": 0, "delete": 0, "rebuild": 0, "volume_download": 0,
+                                      "snapshot_create": 0}
     return api
 
 
@@ -194,3 +195,86 @@ def test_sdk_boot_from_volume_with_terminate_volume(live):
     assert conn.block_storage.get_volume(attached["id"]).status == "in-use"
     conn.delete_server(server.id, wait=True)
     assert conn.block_storage.find_volume(attached["id"], ignore_missing=True) is None
+
+
+# --- snapshots, shelve and rebuild of servers with volumes ------------------------------------------
+
+def _bfv_server(api, **bdm) -> str:
+    root = {"boot_index": 0, "uuid": image_id(api.backend), "source_type": "image", "destination_type": "volume",
+            "volume_size": 1, **bdm}
+    response = _boot(api, [root])
+    assert response.status_code == 202, response.get_data(as_text=True)
+    return response.get_json()["server"]["id"]
+
+
+def test_snapshot_of_a_volume_backed_server_is_a_cinder_snapshot_and_an_empty_image(instant):
+    import json
+
+    api = instant
+    server_id = _bfv_server(api)
+    response = api.post(f"{SERVERS}/{server_id}/action", json={"createImage": {"name": "bfv-snap"}}, version="2.45")
+    assert response.status_code == 202
+    image = api.get(f"/image/v2/images/{response.get_json()['image_id']}").get_json()
+    assert (image["status"], image["size"], image["checksum"]) == ("active", 0, "d41d8cd98f00b204e9800998ecf8427e")
+    assert (image["disk_format"], image["container_format"], image["bdm_v2"]) == ("raw", "bare", "True")
+    (mapping,) = json.loads(image["block_device_mapping"])
+    assert (mapping["source_type"], mapping["boot_index"], mapping["volume_size"]) == ("snapshot", 0, 1)
+    snapshot = api.get(f"{V3}/{_project(api)}/snapshots/{mapping['snapshot_id']}").get_json()["snapshot"]
+    assert snapshot["name"] == "snapshot for bfv-snap"
+    backup = api.post(f"{SERVERS}/{server_id}/action", json={"createBackup": {
+        "name": "b", "backup_type": "daily", "rotation": 1}})
+    assert fault(backup) == _bad("Backup is not supported for volume-backed instances.")
+
+
+def test_rebuild_of_a_volume_backed_server_keeps_its_image_before_2_93(instant):
+    api = instant
+    server_id = _bfv_server(api)
+    other = next(i["id"] for i in api.backend.store.images.values() if i["id"] != image_id(api.backend))
+    refused = api.post(f"{SERVERS}/{server_id}/action", json={"rebuild": {"imageRef": other}}, version="2.92")
+    assert fault(refused) == _bad(f"Image {other} is unacceptable: Unable to rebuild with a different image for a "
+                                  "volume-backed server.")
+    same = api.post(f"{SERVERS}/{server_id}/action", json={"rebuild": {"imageRef": image_id(api.backend)}},
+                    version="2.92")
+    assert same.status_code == 202
+    reimaged = api.post(f"{SERVERS}/{server_id}/action", json={"rebuild": {"imageRef": other}}, version="2.93")
+    assert reimaged.status_code == 202
+
+
+def test_shelve_makes_the_shelved_image_and_unshelve_removes_it(instant):
+    """Issue 14 bug 5: nova/compute/api.py shelve creates '<name>-shelved'; unshelve deletes it."""
+    api = instant
+    api.backend.settings.durations = dict(api.backend.settings.durations, shelve=0, shelve_offload=0, unshelve=0)
+    server = create(api, name="keeper")
+    api.post(f"{SERVERS}/{server['id']}/action", json={"shelve": None})
+    listed = api.get("/image/v2/images?name=keeper-shelved").get_json()["images"]
+    assert [(i["name"], i["status"], i["instance_uuid"]) for i in listed] == [("keeper-shelved", "active",
+                                                                               server["id"])]
+    assert api.backend.store.servers[server["id"]]["shelved_image_id"] == listed[0]["id"]
+    api.post(f"{SERVERS}/{server['id']}/action", json={"unshelve": None})
+    assert show(api, server["id"])["status"] == "ACTIVE"
+    assert api.get("/image/v2/images?name=keeper-shelved").get_json()["images"] == []
+    # A volume-backed server shelves without an image.
+    bfv = _bfv_server(api)
+    api.post(f"{SERVERS}/{bfv}/action", json={"shelve": None})
+    assert api.get("/image/v2/images?name=bfv-shelved").get_json()["images"] == []
+
+
+def test_a_volume_attached_while_offloaded_gets_its_device_on_unshelve(instant):
+    """Issue 14 bug 11: attached at 2.20 to a SHELVED_OFFLOADED server, the volume has no device
+    (Cinder holds it reserved); unshelve connects it and Nova names the device."""
+    api = instant
+    api.backend.settings.durations = dict(api.backend.settings.durations, shelve=0, shelve_offload=0, unshelve=0)
+    server = create(api)["id"]
+    api.post(f"{SERVERS}/{server}/action", json={"shelve": None})
+    assert show(api, server)["status"] == "SHELVED_OFFLOADED"
+    volume = _volume(api)
+    attached = api.post(f"{SERVERS}/{server}/os-volume_attachments", version="2.20",
+                        json={"volumeAttachment": {"volumeId": volume}})
+    assert attached.status_code == 200 and attached.get_json()["volumeAttachment"]["device"] is None
+    parked = _cinder(api, volume).get_json()["volume"]
+    assert (parked["status"], parked["attachments"]) == ("reserved", [])
+    api.post(f"{SERVERS}/{server}/action", json={"unshelve": None})
+    (attachment,) = api.get(f"{SERVERS}/{server}/os-volume_attachments").get_json()["volumeAttachments"]
+    assert attachment["device"] == "/dev/vdb"
+    connected = _cinder(api, volume).get_json()["volume"]
+    assert connected["status"] == "in-use" and connected["attachments"][0]["device"] == "/dev/vdb"

@@ -35,6 +35,8 @@ USERS = ("admin", "demo", "reader", "manager", "alt_demo")
 SERVERS = "servers_client.ServersClient"
 SERVICES = "services_client.ServicesClient"
 HYPERVISORS = "hypervisor_client.HypervisorClient"
+VOLUMES = "volumes_client.VolumesClient"
+SNAPSHOTS = "snapshots_client.SnapshotsClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -181,6 +183,29 @@ ROWS = [
         tempest=(SERVERS, "update_attached_volume", "2.1")),
     Row("DELETE", S + "/os-volume_attachments/<volume_id>", P + "/os-volume_attachments/{volume}",
         "os_compute_api:os-volumes-attachments:delete", MEMBER, 202, tempest=(SERVERS, "detach_volume", "2.1")),
+    # Nova's Cinder proxies, 2.1-2.35 (nova/policies/volumes.py); another project's volume is Cinder's 404
+    Row("GET", "/os-volumes", "/os-volumes", "os_compute_api:os-volumes:list", READER, 200, target="own",
+        tempest=(VOLUMES, "list_volumes")),
+    Row("GET", "/os-volumes/detail", "/os-volumes/detail", "os_compute_api:os-volumes:detail", READER, 200,
+        target="own", tempest=(VOLUMES, "list_volumes")),
+    Row("POST", "/os-volumes", "/os-volumes", "os_compute_api:os-volumes:create", MEMBER, 200, target="own",
+        body={"volume": {"size": 1}}, tempest=(VOLUMES, "create_get_volume")),
+    Row("GET", "/os-volumes/<volume_id>", "/os-volumes/{volume}", "os_compute_api:os-volumes:show", READER,
+        (200, 404), target="own", tempest=(VOLUMES, "create_get_volume")),
+    Row("DELETE", "/os-volumes/<volume_id>", "/os-volumes/{spare_volume}", "os_compute_api:os-volumes:delete",
+        MEMBER, (202, 404), target="own", tempest=(VOLUMES, "delete_volume")),
+    Row("GET", "/os-snapshots", "/os-snapshots", "os_compute_api:os-volumes:snapshots:list", READER, 200,
+        target="own", tempest=(SNAPSHOTS, "list_snapshots")),
+    Row("GET", "/os-snapshots/detail", "/os-snapshots/detail", "os_compute_api:os-volumes:snapshots:detail", READER,
+        200, target="own", tempest=(SNAPSHOTS, "list_snapshots")),
+    Row("POST", "/os-snapshots", "/os-snapshots", "os_compute_api:os-volumes:snapshots:create", MEMBER,
+        (200, 404), target="own", body=lambda world: {"snapshot": {"volume_id": world["spare_volume"]}},
+        tempest=(SNAPSHOTS, "create_get_snapshot")),
+    Row("GET", "/os-snapshots/<snapshot_id>", "/os-snapshots/{snapshot}", "os_compute_api:os-volumes:snapshots:show",
+        READER, (200, 404), target="own", tempest=(SNAPSHOTS, "create_get_snapshot")),
+    Row("DELETE", "/os-snapshots/<snapshot_id>", "/os-snapshots/{snapshot}",
+        "os_compute_api:os-volumes:snapshots:delete", MEMBER, (202, 404), target="own",
+        tempest=(SNAPSHOTS, "delete_snapshot")),
     # server groups: found first (not project-scoped), then the policy on the group's project
     Row("GET", "/os-server-groups", "/os-server-groups", "os_compute_api:os-server-groups:index", READER, 200,
         target="own", tempest=("server_groups_client.ServerGroupsClient", "list_server_groups")),
@@ -468,6 +493,12 @@ def world(api) -> dict:
         attached = api.post(f"{V21}/servers/{server}/os-volume_attachments",
                             json={"volumeAttachment": {"volumeId": ids["volume"]}})
         assert attached.status_code == 200, attached.get_data(as_text=True)
+    if ("GET", _normal("/os-snapshots/<snapshot_id>")) in ROUTES:
+        origin = api.post(f"/volume/v3/{ids['demo_project']}/volumes", json={"volume": {"size": 1}})
+        made = api.post(f"/volume/v3/{ids['demo_project']}/snapshots",
+                        json={"snapshot": {"volume_id": origin.get_json()["volume"]["id"]}})
+        assert made.status_code == 202, made.get_data(as_text=True)
+        ids["snapshot"] = made.get_json()["snapshot"]["id"]
     assert api.post(f"{V21}/os-keypairs", json={"keypair": {"name": "demo-key"}}).status_code == 200
     if ("GET", _normal("/os-console-auth-tokens/<token>")) in ROUTES:
         console = api.post(f"{V21}/servers/{server}/remote-consoles", version="2.6",

@@ -145,6 +145,14 @@ RULES: dict[str, str] = {
     "os_compute_api:os-volumes-attachments:create": MEMBER,
     "os_compute_api:os-volumes-attachments:update": MEMBER,
     "os_compute_api:os-volumes-attachments:delete": MEMBER,
+    # the deprecated Cinder proxies (nova/policies/volumes.py), 2.1-2.35
+    **dict.fromkeys(("os_compute_api:os-volumes:list", "os_compute_api:os-volumes:detail",
+                     "os_compute_api:os-volumes:show", "os_compute_api:os-volumes:snapshots:list",
+                     "os_compute_api:os-volumes:snapshots:detail", "os_compute_api:os-volumes:snapshots:show"),
+                    READER),
+    **dict.fromkeys(("os_compute_api:os-volumes:create", "os_compute_api:os-volumes:delete",
+                     "os_compute_api:os-volumes:snapshots:create", "os_compute_api:os-volumes:snapshots:delete"),
+                    MEMBER),
     # role:service (Cinder calls it during a volume migration); none of the personas has that role
     "os_compute_api:os-volumes-attachments:swap": NOBODY,
     "compute:server:topology:index": READER,

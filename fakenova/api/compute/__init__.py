@@ -20,6 +20,7 @@ from fakenova.api.compute import server_groups  # noqa: F401
 from fakenova.api.compute import server_diagnostics  # noqa: F401
 from fakenova.api.compute import server_topology  # noqa: F401
 from fakenova.api.compute import volume_attachments  # noqa: F401
+from fakenova.api.compute import volume_proxies  # noqa: F401
 from fakenova.api.compute import migrations  # noqa: F401
 from fakenova.api.compute import server_migrations  # noqa: F401
 from fakenova.api.compute import remote_consoles  # noqa: F401

@@ -19,6 +19,15 @@ from fakenova.errors import APIError, BadRequest, NotFound
 ROOT_DEVICE = "/dev/vda"
 
 
+def is_volume_backed(server: dict) -> bool:
+    """Nova's is_volume_backed_instance: the root disk (boot index 0) is a volume."""
+    return any(bdm.get("boot_index") == 0 for bdm in server.get("volumes_attached", ())) or not server["image_ref"]
+
+
+def root_mapping(server: dict) -> dict | None:
+    return next((bdm for bdm in server.get("volumes_attached", ()) if bdm.get("boot_index") == 0), None)
+
+
 def mapping(server: dict, volume_id: str) -> dict | None:
     return next((bdm for bdm in server["volumes_attached"] if bdm["id"] == volume_id), None)
 
@@ -168,4 +177,21 @@ def _release_volumes(backend, server: dict) -> None:
             volumes.remove(backend, volume["id"])
 
 
-lifecycle.EFFECTS["release_volumes"] = _release_volumes
+def _volumes_parked(backend, server: dict) -> None:
+    """Shelve-offload: Nova swaps each attachment for one without a connector, so Cinder holds the
+    volume ``reserved`` (no device) until the server is back on a host (_terminate_volume_connections)."""
+    for bdm in server.get("volumes_attached", ()):
+        volumes.set_device(backend, bdm["id"], server["id"], None)
+
+
+def _volumes_reconnected(backend, server: dict) -> None:
+    """Unshelve: every volume is connected on the new host; one attached while the server was
+    offloaded gets its device name now (the root is /dev/vda)."""
+    for bdm in server.get("volumes_attached", ()):
+        if not bdm.get("device"):
+            bdm["device"] = ROOT_DEVICE if bdm.get("boot_index") == 0 else next_device(server)
+        volumes.set_device(backend, bdm["id"], server["id"], bdm["device"])
+
+
+lifecycle.EFFECTS.update({"release_volumes": _release_volumes, "volumes_parked": _volumes_parked,
+                          "volumes_reconnected": _volumes_reconnected})

@@ -218,17 +218,19 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
        steps=_UPLOAD_STEPS, duration="create_backup", check_lock=False, effects=("image_uploaded",)),
     _T("changePassword", (ACTIVE,), IDLE, {"task_state": "updating_password"}, steps=_end(ACTIVE),
        duration="change_password"),
+    # An image-backed server is snapshotted into Glance ("<name>-shelved") as it shelves.
     _T("shelve", (ACTIVE, STOPPED, PAUSED, SUSPENDED), IDLE, {"task_state": "shelving"},
-       steps=((0.5, {"task_state": "shelving_image_uploading"}),) + _end(SHELVED), duration="shelve",
-       then="shelved_offload_wait"),
+       steps=((0.0, {}, ("shelved_image_created",)),
+              (0.5, {"task_state": "shelving_image_uploading"}, ("image_upload_started",))) + _end(SHELVED),
+       duration="shelve", then="shelved_offload_wait", effects=("image_uploaded",)),
     # Not an API action: the wait before a shelved server is offloaded on its own.
     _T("shelved_offload_wait", (SHELVED,), IDLE, {}, steps=((1.0, {}),), duration="shelved_offload_time",
        must_have_launched=False, check_lock=False, then="shelveOffload"),
     _T("shelveOffload", (SHELVED,), IDLE, {"task_state": "shelving_offloading"},
-       steps=_end(SHELVED_OFFLOADED, host=None, node=None), duration="shelve_offload"),
+       steps=_end(SHELVED_OFFLOADED, host=None, node=None), duration="shelve_offload", effects=("volumes_parked",)),
     _T("unshelve", (SHELVED, SHELVED_OFFLOADED), IDLE, {"task_state": "unshelving"},
        steps=((0.3, {"task_state": "spawning", "host": "<host>", "node": "<host>"}),) + _end(ACTIVE),
-       duration="unshelve"),
+       duration="unshelve", effects=("volumes_reconnected", "shelved_image_removed")),
     _T("os-migrateLive", (ACTIVE, PAUSED), IDLE, {"task_state": "migrating"}, steps=_LIVE_MIGRATION_STEPS,
        duration="live_migrate", effects=("migration_completed",), on_failure=("migration_failed",)),
     # Checks only (nova/compute/api.py live_migrate_force_complete / live_migrate_abort): what they do
