@@ -260,8 +260,8 @@ def test_shelve_makes_the_shelved_image_and_unshelve_removes_it(instant):
 
 
 def test_a_volume_attached_while_offloaded_gets_its_device_on_unshelve(instant):
-    """Issue 14 bug 11: attached at 2.20 to a SHELVED_OFFLOADED server, the volume has no device
-    (Cinder holds it reserved); unshelve connects it and Nova names the device."""
+    """Issue 14 bug 11: attached at 2.20 to a SHELVED_OFFLOADED server, the volume has no device;
+    unshelve connects it and Nova names the device (compute/api.py _attach_volume_shelved_offloaded)."""
     api = instant
     api.backend.settings.durations = dict(api.backend.settings.durations, shelve=0, shelve_offload=0, unshelve=0)
     server = create(api)["id"]
@@ -271,10 +271,27 @@ def test_a_volume_attached_while_offloaded_gets_its_device_on_unshelve(instant):
     attached = api.post(f"{SERVERS}/{server}/os-volume_attachments", version="2.20",
                         json={"volumeAttachment": {"volumeId": volume}})
     assert attached.status_code == 200 and attached.get_json()["volumeAttachment"]["device"] is None
-    parked = _cinder(api, volume).get_json()["volume"]
-    assert (parked["status"], parked["attachments"]) == ("reserved", [])
+    # Nova completes the attachment without a connector: Cinder says in-use, with no mountpoint yet.
+    pending = _cinder(api, volume).get_json()["volume"]
+    assert (pending["status"], pending["attachments"][0]["device"]) == ("in-use", None)
     api.post(f"{SERVERS}/{server}/action", json={"unshelve": None})
     (attachment,) = api.get(f"{SERVERS}/{server}/os-volume_attachments").get_json()["volumeAttachments"]
     assert attachment["device"] == "/dev/vdb"
     connected = _cinder(api, volume).get_json()["volume"]
     assert connected["status"] == "in-use" and connected["attachments"][0]["device"] == "/dev/vdb"
+
+
+def test_shelve_offload_parks_the_attachments_in_cinder(instant):
+    """nova/compute/manager.py _terminate_volume_connections: offloaded, the volume is reserved with
+    no attachment listed; unshelve makes it in-use again at the same device."""
+    api = instant
+    api.backend.settings.durations = dict(api.backend.settings.durations, shelve=0, shelve_offload=0, unshelve=0)
+    server = create(api)["id"]
+    volume = _volume(api)
+    api.post(f"{SERVERS}/{server}/os-volume_attachments", json={"volumeAttachment": {"volumeId": volume}})
+    api.post(f"{SERVERS}/{server}/action", json={"shelve": None})
+    parked = _cinder(api, volume).get_json()["volume"]
+    assert (parked["status"], parked["attachments"]) == ("reserved", [])
+    api.post(f"{SERVERS}/{server}/action", json={"unshelve": None})
+    back = _cinder(api, volume).get_json()["volume"]
+    assert (back["status"], back["attachments"][0]["device"]) == ("in-use", "/dev/vdb")

@@ -219,3 +219,35 @@ def test_sdk_uploads_and_downloads_with_hash_verification(live, tmp_path):
     downloaded = conn.image.download_image(image)
     assert downloaded.content == data
     assert conn.image.download_image(image, stream=True).raw.read() == data
+
+
+# --- interoperable import: glance-direct ------------------------------------------------------------
+
+def test_stage_then_glance_direct_import(api):
+    data = os.urandom(200 * 1024)
+    image_id = _new_image(api)
+    staged = api.put(f"{IMAGES}/{image_id}/stage", data=data, headers=OCTET)
+    assert staged.status_code == 204
+    image = api.get(f"{IMAGES}/{image_id}").get_json()
+    assert (image["status"], image["size"]) == ("uploading", len(data))
+    imported = api.post(f"{IMAGES}/{image_id}/import", json={"method": {"name": "glance-direct"}})
+    assert (imported.status_code, imported.get_data()) == (202, b"")
+    image = api.get(f"{IMAGES}/{image_id}").get_json()
+    assert (image["status"], image["checksum"]) == ("active", hashlib.md5(data).hexdigest())
+    assert api.get(f"{IMAGES}/{image_id}/file").get_data() == data
+    assert api.get("/image/v2/info/import").get_json()["import-methods"]["value"] == [
+        "glance-direct", "web-download", "copy-image"]
+
+
+def test_import_refusals(api):
+    image_id = _new_image(api)
+    cases = [({}, 400, "Import request requires a 'method' field."),
+             ({"method": {"name": "carrier-pigeon"}}, 400, "Unknown import method name 'carrier-pigeon'."),
+             ({"method": {"name": "glance-direct"}}, 409,
+              "Image needs to be staged before 'glance-direct' method can be used")]
+    titles = {400: "400 Bad Request", 409: "409 Conflict"}
+    for body, status, message in cases:
+        response = api.post(f"{IMAGES}/{image_id}/import", json=body)
+        assert (response.status_code, response.get_data(as_text=True)) == (status, glance_text(titles[status], message))
+    web = api.post(f"{IMAGES}/{image_id}/import", json={"method": {"name": "web-download", "uri": "http://x/y"}})
+    assert web.status_code == 400 and "not supported by fakenova" in web.get_data(as_text=True)

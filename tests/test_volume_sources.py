@@ -300,3 +300,53 @@ def test_sdk_volume_from_image_waits_for_available(live):
 @pytest.mark.parametrize("body", [{"volume": {"size": 1, "imageRef": 5}}, {"volume": {"snapshot_id": "x"}}])
 def test_bad_sources_are_400(api, body):
     assert api.post(_url(api, "volumes"), json=body).status_code == 400
+
+
+# --- lists, summary, image metadata, legacy attach ----------------------------------------------------
+
+def test_lists_sort_by_cinders_keys(api):
+    first, second = _create(api, name="b", size=2), _create(api, name="a", size=1)
+    by_name = api.get(_url(api, "volumes/detail?sort=name:asc")).get_json()["volumes"]
+    assert [v["id"] for v in by_name] == [second["id"], first["id"]]
+    by_size = api.get(_url(api, "volumes?sort_key=size&sort_dir=desc")).get_json()["volumes"]
+    assert [v["id"] for v in by_size] == [first["id"], second["id"]]
+    bad = api.get(_url(api, "volumes?sort=color:asc"))
+    assert _fault(bad) == _bad("Invalid input received: Invalid sort key: color")
+
+
+def test_snapshot_summary_list_has_no_extended_attributes(api):
+    snapshot = _snapshot(api, _create(api)["id"])
+    (summary,) = api.get(_url(api, "snapshots")).get_json()["snapshots"]
+    (detail,) = api.get(_url(api, "snapshots/detail")).get_json()["snapshots"]
+    assert "os-extended-snapshot-attributes:progress" not in summary and summary["id"] == snapshot["id"]
+    assert "os-extended-snapshot-attributes:progress" in detail
+    missing = api.post(_url(api, "snapshots"), json={"snapshot": {"volume_id": None}})
+    assert _fault(missing) == (404, {"itemNotFound": {"code": 404, "message": "Volume None could not be found."}})
+
+
+def test_volume_summary_from_3_12(api):
+    _create(api, size=2, metadata={"k": "v"})
+    _create(api, size=3)
+    assert api.get(_url(api, "volumes/summary")).status_code == 404
+    summary = api.get(_url(api, "volumes/summary"), headers={"OpenStack-API-Version": "volume 3.36"}).get_json()
+    assert summary == {"volume-summary": {"total_size": 5, "total_count": 2, "metadata": {"k": ["v"]}}}
+
+
+def test_image_metadata_actions(api):
+    volume = _create(api, imageRef=image_id(api.backend))
+    assert _action(api, volume["id"], {"os-set_image_metadata": {"metadata": {"os_distro": "cirros"}}}).status_code == 200
+    shown = _action(api, volume["id"], {"os-show_image_metadata": None}).get_json()["metadata"]
+    assert shown["os_distro"] == "cirros" and shown["image_id"] == image_id(api.backend)
+    assert _action(api, volume["id"], {"os-unset_image_metadata": {"key": "os_distro"}}).status_code == 200
+    assert "os_distro" not in _show(api, volume["id"])["volume_image_metadata"]
+
+
+def test_legacy_attach_and_detach_actions(api):
+    volume = _create(api)
+    attached = _action(api, volume["id"], {"os-attach": {"instance_uuid": "8c5b8b6c-1d50-4b1e-9b1e-4b4b7b7b7b7b",
+                                                         "mountpoint": "/dev/vdc"}})
+    assert attached.status_code == 202
+    shown = _show(api, volume["id"])
+    assert shown["status"] == "in-use" and shown["attachments"][0]["device"] == "/dev/vdc"
+    assert _action(api, volume["id"], {"os-detach": {}}).status_code == 202
+    assert _show(api, volume["id"])["status"] == "available"

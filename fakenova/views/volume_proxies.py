@@ -10,7 +10,7 @@ from fakenova.clock import db_time
 def volume(record: dict) -> dict:
     attachments = [{"id": record["id"], "volumeId": record["id"], "serverId": a["server_id"],
                     **({"device": a["device"]} if a.get("device") else {})}
-                   for a in record["attachments"] if a.get("device")]
+                   for a in record["attachments"] if a.get("attached", True)]
     return {
         "id": record["id"],
         "status": record["status"],

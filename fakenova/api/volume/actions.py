@@ -10,7 +10,7 @@ from fakenova.api.common import backend, context, json_body
 from fakenova.api.volume.blueprint import bp, check_project, is_true, version
 from fakenova.clock import db_time
 from fakenova.domain.image import images
-from fakenova.domain.volume import volume_actions, volume_types
+from fakenova.domain.volume import volume_actions, volume_types, volumes
 from fakenova.errors import BadRequest
 from fakenova.microversion import between
 
@@ -89,6 +89,39 @@ def _upload_image(volume_id: str, args):
     return jsonify({"os-volume_upload_image": body}), 202
 
 
+def _set_image_metadata(volume_id: str, args):
+    if not isinstance(args, dict) or not isinstance(args.get("metadata"), dict):
+        raise BadRequest("Malformed request body")
+    metadata = volume_actions.set_image_metadata(backend(), context(), volume_id, args["metadata"])
+    return jsonify({"metadata": metadata}), 200
+
+
+def _unset_image_metadata(volume_id: str, args):
+    if not isinstance(args, dict) or not isinstance(args.get("key"), str):
+        raise BadRequest("Malformed request body")
+    volume_actions.unset_image_metadata(backend(), context(), volume_id, args["key"])
+    return "", 200
+
+
+def _show_image_metadata(volume_id: str, _args):
+    volume = volumes.get(backend(), context(), volume_id)
+    return jsonify({"metadata": dict(volume.get("image_metadata") or {})}), 200
+
+
+def _attach(volume_id: str, args):
+    if not isinstance(args, dict) or not (args.get("instance_uuid") or args.get("host_name")):
+        raise BadRequest("Invalid request to attach volume to an invalid target")
+    volume_actions.legacy_attach(backend(), context(), volume_id, server_id=args.get("instance_uuid") or "",
+                                 mountpoint=args.get("mountpoint"))
+    return "", 202
+
+
+def _detach(volume_id: str, args):
+    attachment_id = args.get("attachment_id") if isinstance(args, dict) else None
+    volume_actions.legacy_detach(backend(), context(), volume_id, attachment_id)
+    return "", 202
+
+
 def _simple(function):
     def run(volume_id: str, _args):
         function(backend(), context(), volume_id)
@@ -103,6 +136,11 @@ ACTIONS = {
     "os-reset_status": _reset_status,
     "os-volume_upload_image": _upload_image,
     "os-force_delete": _simple(volume_actions.force_delete),
+    "os-set_image_metadata": _set_image_metadata,
+    "os-unset_image_metadata": _unset_image_metadata,
+    "os-show_image_metadata": _show_image_metadata,
+    "os-attach": _attach,
+    "os-detach": _detach,
     "os-reserve": _simple(volume_actions.reserve),
     "os-unreserve": _simple(volume_actions.unreserve),
     "os-begin_detaching": _simple(volume_actions.begin_detaching),

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from fakenova import microversion
 from fakenova.api.common import authenticate, base_url, context
+from fakenova.domain.volume import listing
 from fakenova.domain.volume.volume_quotas import OverQuota
 from fakenova.errors import BadRequest
 from fakenova.microversion import APIVersion
@@ -74,16 +75,18 @@ def is_true(raw) -> bool:
 
 # --- list parameters -------------------------------------------------------------------------------
 
-def list_params(allowed_filters: tuple) -> tuple[dict, int | None, int, str | None]:
-    """(filters, limit, offset, marker) from the query string, Cinder's way."""
+def list_params(allowed_filters: tuple, sort_keys: tuple) -> tuple[dict, int | None, int, str | None, list]:
+    """(filters, limit, offset, marker, sort) from the query string, Cinder's way."""
     params = {key: values[-1] for key, values in request.args.to_dict(flat=False).items()}
     limit = non_negative(params.pop("limit", None), "limit")
     offset = non_negative(params.pop("offset", None), "offset") or 0
     marker = params.pop("marker", None)
+    sort = listing.sort_keys(params.pop("sort", None), params.pop("sort_key", None), params.pop("sort_dir", None),
+                             sort_keys)
     filters = {key: value for key, value in params.items() if key in allowed_filters}
     if "metadata" in filters:
         filters["metadata"] = metadata_filter(filters["metadata"])
-    return filters, limit, offset, marker
+    return filters, limit, offset, marker, sort
 
 
 def next_link(project_id: str, path: str, found: list[dict], limit: int | None) -> list[dict] | None:

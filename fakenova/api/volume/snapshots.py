@@ -19,7 +19,7 @@ CONSUMES_QUOTA = between("3.65")
 FORCE_IGNORED = between("3.66")
 
 
-def snapshot_view(snapshot: dict, *, created: bool = False) -> dict:
+def snapshot_view(snapshot: dict, *, extended: bool = True) -> dict:
     body = {
         "id": snapshot["id"],
         "created_at": db_time(snapshot["created_at"]),
@@ -38,7 +38,7 @@ def snapshot_view(snapshot: dict, *, created: bool = False) -> dict:
         body["user_id"] = snapshot["user_id"]
     if current in CONSUMES_QUOTA:
         body["consumes_quota"] = True
-    if not created:
+    if extended:
         body["os-extended-snapshot-attributes:progress"] = snapshot["progress"]
         body["os-extended-snapshot-attributes:project_id"] = snapshot["project_id"]
     return body
@@ -57,7 +57,7 @@ def create_snapshot(project_id: str):
                          "value evaluating to True, it is silently ignored.")
     snapshot = snapshots.create(backend(), context(), fields, force=is_true(force),
                                 force_allowed=version() not in FORCE_IGNORED)
-    return jsonify({"snapshot": snapshot_view(snapshot, created=True)}), 202
+    return jsonify({"snapshot": snapshot_view(snapshot, extended=False)}), 202
 
 
 @bp.get("/v3/<project_id>/snapshots")
@@ -72,10 +72,10 @@ def list_snapshots_detail(project_id: str):
 
 def _list(project_id: str, path: str, *, detail: bool):
     check_project(project_id)
-    filters, limit, offset, marker = list_params(snapshots.FILTERS)
-    found = snapshots.search(backend(), context(), filters, marker=marker, limit=limit, offset=offset)
-    # Cinder's summary list of snapshots is the same view as the detail one.
-    body = {"snapshots": [snapshot_view(snapshot) for snapshot in found]}
+    filters, limit, offset, marker, sort = list_params(snapshots.FILTERS, snapshots.SORT_KEYS)
+    found = snapshots.search(backend(), context(), filters, marker=marker, limit=limit, offset=offset, sort=sort)
+    # The extended attributes (progress, project_id) are added to show and detail only.
+    body = {"snapshots": [snapshot_view(snapshot, extended=detail) for snapshot in found]}
     more = next_link(project_id, path, found, limit)
     if more:
         body["snapshots_links"] = more

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from fakenova import microversion
 from fakenova.api.common import backend, context, json_body
 from fakenova.api.volume.blueprint import (bp, check_project, is_true, links, list_params, next_link,
                                            version)
@@ -17,6 +18,8 @@ from fakenova.microversion import between
 
 GROUP_ID = between("3.13")
 PROVIDER_ID = between("3.21")          # admin only
+SUMMARY = between("3.12")
+SUMMARY_METADATA = between("3.36")
 COUNT = between("3.45")
 SHARED_TARGETS = between("3.48")       # shared_targets + service_uuid
 CLUSTER_NAME = between("3.61")         # admin only
@@ -53,7 +56,7 @@ def volume_detail(volume: dict, *, created: bool = False) -> dict:
         "consistencygroup_id": None,
         "multiattach": False,
         # Only completed attachments show (Cinder lists attach_status "attached" ones).
-        "attachments": [_attachment(volume, a, admin) for a in volume["attachments"] if a.get("device")],
+        "attachments": [_attachment(volume, a, admin) for a in volumes.attached(volume)],
     }
     if admin:
         body["migration_status"] = None
@@ -128,8 +131,8 @@ def list_volumes_detail(project_id: str):
 
 def _list(project_id: str, render, path: str):
     check_project(project_id)
-    filters, limit, offset, marker = list_params(volumes.FILTERS)
-    found = volumes.search(backend(), context(), filters, marker=marker, limit=limit, offset=offset)
+    filters, limit, offset, marker, sort = list_params(volumes.FILTERS, volumes.SORT_KEYS)
+    found = volumes.search(backend(), context(), filters, marker=marker, limit=limit, offset=offset, sort=sort)
     body = {"volumes": [render(volume) for volume in found]}
     more = next_link(project_id, path, found, limit)
     if more:
@@ -138,6 +141,23 @@ def _list(project_id: str, render, path: str):
     if with_count is not None and version() in COUNT and is_true(with_count):
         body["count"] = len(volumes.search(backend(), context(), filters, marker=None, limit=None))
     return jsonify(body)
+
+
+@bp.get("/v3/<project_id>/volumes/summary")
+def volumes_summary(project_id: str):
+    """3.12+: the project's volume count and total size (3.36+: their metadata values by key)."""
+    check_project(project_id)
+    microversion.require(SUMMARY, version())
+    found = volumes.search(backend(), context(), {}, marker=None, limit=None)
+    summary = {"total_size": sum(v["size"] for v in found), "total_count": len(found)}
+    if version() in SUMMARY_METADATA:
+        metadata: dict[str, list] = {}
+        for volume in found:
+            for key, value in volume["metadata"].items():
+                if value not in metadata.setdefault(key, []):
+                    metadata[key].append(value)
+        summary["metadata"] = metadata
+    return jsonify({"volume-summary": summary})
 
 
 @bp.get("/v3/<project_id>/volumes/<volume_id>")

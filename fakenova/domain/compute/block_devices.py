@@ -181,7 +181,7 @@ def _volumes_parked(backend, server: dict) -> None:
     """Shelve-offload: Nova swaps each attachment for one without a connector, so Cinder holds the
     volume ``reserved`` (no device) until the server is back on a host (_terminate_volume_connections)."""
     for bdm in server.get("volumes_attached", ()):
-        volumes.set_device(backend, bdm["id"], server["id"], None)
+        volumes.set_connection(backend, bdm["id"], server["id"], device=None, attached=False)
 
 
 def _volumes_reconnected(backend, server: dict) -> None:
@@ -190,7 +190,7 @@ def _volumes_reconnected(backend, server: dict) -> None:
     for bdm in server.get("volumes_attached", ()):
         if not bdm.get("device"):
             bdm["device"] = ROOT_DEVICE if bdm.get("boot_index") == 0 else next_device(server)
-        volumes.set_device(backend, bdm["id"], server["id"], bdm["device"])
+        volumes.set_connection(backend, bdm["id"], server["id"], device=bdm["device"], attached=True)
 
 
 lifecycle.EFFECTS.update({"release_volumes": _release_volumes, "volumes_parked": _volumes_parked,

@@ -132,3 +132,69 @@ def download(backend, context, image_id: str) -> bytes | None:
             "Seeded images have none, and uploads beyond the image_data_memory setting keep none.")
     return data.encode("latin-1")
 
+
+
+# --- interoperable import: glance-direct (stage, then import) --------------------------------------
+
+IMPORT_METHODS = ("glance-direct", "web-download", "copy-image")
+
+
+def stage(backend, context, image_id: str, stream, *, size_hint: int | None) -> None:
+    """PUT /v2/images/{id}/stage: the data is read as for an upload and held for the import; the
+    image is ``uploading`` with its size (glance/api/v2/image_data.py stage)."""
+    with backend.store.lock:
+        image = images.get(backend, image_id, context)
+        if not context.is_admin and image["owner"] != context.project_id:
+            raise Forbidden(f"Not allowed to upload image data for image {image_id}")
+        if image["status"] != "queued":
+            raise Conflict(f"Image status transition from {image['status']} to uploading is not allowed")
+        if size_hint is not None and size_hint > backend.settings.image_size_cap:
+            raise too_large()
+        image.update(status="uploading", updated_at=backend.clock.time())
+    try:
+        size, md5, sha512, data = _read(backend, stream)
+    except BaseException:
+        with backend.store.lock:
+            image.update(status="queued", updated_at=backend.clock.time())
+        raise
+    with backend.store.lock:
+        image["size"] = size
+        image["staged"] = {"checksum": md5, "os_hash_value": sha512,
+                           "data": "".join(data) if data is not None else None}
+
+
+def import_image(backend, context, image_id: str, body) -> None:
+    """POST /v2/images/{id}/import: glance-direct activates the staged data at once; web-download
+    would fetch a URL, which an offline fake cannot (fakenova says so)."""
+    method = body.get("method") if isinstance(body, dict) else None
+    if not isinstance(method, dict):
+        raise BadRequest("Import request requires a 'method' field.")
+    name = method.get("name")
+    if not name:
+        raise BadRequest("Import request requires a 'name' field.")
+    if name not in IMPORT_METHODS:
+        raise BadRequest(f"Unknown import method name '{name}'.")
+    with backend.store.lock:
+        image = images.get(backend, image_id, context)
+        if not context.is_admin and image["owner"] != context.project_id:
+            raise Forbidden("You are not authorized to complete import_image action.")
+        for key in ("container_format", "disk_format"):
+            if not image[key]:
+                raise Conflict(f"'{key}' needs to be set before import")
+        if name == "copy-image":
+            raise Conflict("Copy-image is not supported by fakenova: it has one store.")
+        if image["status"] == "active":
+            raise Conflict("Image with status active cannot be target for import")
+        if name == "web-download":
+            if image["status"] != "queued":
+                raise Conflict("Image needs to be in 'queued' state to use 'web-download' method")
+            log.warning("image %s: web-download import refused: fakenova fetches nothing", image_id)
+            raise BadRequest("web-download is not supported by fakenova: it fetches no URLs (use glance-direct "
+                             "or upload the data).")
+        if image["status"] != "uploading" or "staged" not in image:
+            raise Conflict("Image needs to be staged before 'glance-direct' method can be used")
+        staged = image.pop("staged")
+        image["status"] = "importing"
+    data = [staged["data"]] if staged["data"] is not None else None
+    finish(backend, image, size=image["size"], checksum=staged["checksum"], os_hash_value=staged["os_hash_value"],
+           data=data)

@@ -6,8 +6,8 @@ os_hash_algo, os_hash_value, owner, tags, created_at, updated_at as epoch second
 properties in ``properties``. ``new_record`` builds one, for seeds and for Nova's createImage alike.
 
 Visibility and listing follow glance/db/sqlalchemy/api.py (checked against Glance 2025.x): a project
-sees public and community images and its own; ``shared`` images need an accepted membership, which
-this fake does not model, so they are seen by their owner only. Admins see everything.
+sees public and community images and its own; a ``shared`` image also shows to its members
+(``members.py``), in lists once they have accepted it. Admins see everything.
 """
 
 from __future__ import annotations
@@ -82,7 +82,19 @@ def new_record(backend, *, image_id: str, name: str, owner: str | None, status: 
 def is_visible(image: dict, context) -> bool:
     if context.is_admin or image["visibility"] in ("public", "community"):
         return True
+    if image["visibility"] == "shared" and context.project_id in (image.get("members") or {}):
+        return True  # a member sees a shared image by id whatever its membership status
     return image["owner"] is not None and image["owner"] == context.project_id
+
+
+def _listed_for(image: dict, context, member_status: str) -> bool:
+    """Lists show another project's shared image only with the requested membership status."""
+    if image["visibility"] != "shared" or image["owner"] == context.project_id:
+        return True
+    membership = (image.get("members") or {}).get(context.project_id)
+    if membership is None:
+        return context.is_admin
+    return member_status == "all" or membership["status"] == member_status
 
 
 def get(backend, image_id: str, context=None) -> dict:
@@ -114,7 +126,7 @@ def discard(backend, image_id: str) -> None:
 
 
 def search(backend, context, *, filters: dict, tags: list[str], sort: list[tuple[str, str]],
-           marker: str | None, limit: int) -> tuple[list[dict], bool]:
+           marker: str | None, limit: int, member_status: str = "accepted") -> tuple[list[dict], bool]:
     """Glance's image list: (page, whether the page is full so a next link is due).
 
     ``filters`` maps attribute -> raw query value (Glance takes one value per key); keys that are
@@ -125,7 +137,8 @@ def search(backend, context, *, filters: dict, tags: list[str], sort: list[tuple
     os_hidden = filters.pop("os_hidden", False)
     with backend.store.lock:
         images = [image for image in backend.store.images.values()
-                  if image["status"] not in HIDDEN_STATUSES and is_visible(image, context)]
+                  if image["status"] not in HIDDEN_STATUSES and is_visible(image, context)
+                  and _listed_for(image, context, member_status)]
         try:
             marker_image = get(backend, marker, context) if marker is not None else None
         except NotFound as exc:

@@ -11,7 +11,7 @@ Checked against cinder/api/v3/snapshots.py, cinder/api/v2/snapshots.py, cinder/v
 
 from __future__ import annotations
 
-from fakenova.domain.volume import timing, volume_quotas, volumes
+from fakenova.domain.volume import listing, timing, volume_quotas, volumes
 from fakenova.errors import BadRequest, NotFound
 
 STATUSES = ("creating", "available", "deleting", "error", "error_deleting", "backing-up", "restoring",
@@ -30,21 +30,20 @@ def get(backend, context, snapshot_id: str) -> dict:
     return timing.settle(backend, snapshot)
 
 
-def search(backend, context, filters: dict, *, marker: str | None, limit: int | None, offset: int = 0) -> list[dict]:
-    found = [timing.settle(backend, s) for s in reversed(backend.store.volume_snapshots.values())
+SORT_KEYS = ("id", "name", "status", "size", "created_at", "updated_at", "volume_id")
+
+
+def search(backend, context, filters: dict, *, marker: str | None, limit: int | None, offset: int = 0,
+           sort: list[tuple[str, str]] | None = None) -> list[dict]:
+    found = [timing.settle(backend, s) for s in backend.store.volume_snapshots.values()
              if s["project_id"] == context.project_id]
     for key, wanted in filters.items():
         if key == "metadata":
             found = [s for s in found if all(s["metadata"].get(k) == v for k, v in wanted.items())]
         else:
             found = [s for s in found if str(s[key]) == str(wanted)]
-    if marker is not None:
-        ids = [s["id"] for s in found]
-        if marker not in ids:
-            raise NotFound(f"Marker {marker} could not be found.")
-        found = found[ids.index(marker) + 1:]
-    found = found[offset:]
-    return found[:min(volumes.MAX_LIMIT, limit if limit is not None else volumes.MAX_LIMIT)]
+    return listing.page(found, sort or listing.sort_keys(None, None, None, SORT_KEYS), marker=marker, limit=limit,
+                        offset=offset)
 
 
 def create(backend, context, request: dict, *, force_allowed: bool, force: bool) -> dict:

@@ -129,3 +129,43 @@ def roll_detaching(backend, context, volume_id: str) -> None:
         volume = _volume(backend, context, volume_id, "volume:roll_detaching")
         if volume["status"] == "detaching":
             volume.update(status="in-use", updated_at=backend.clock.time())
+
+
+# --- image metadata (cinder/api/contrib/volume_image_metadata.py) and the legacy attach -------------
+
+def set_image_metadata(backend, context, volume_id: str, metadata: dict) -> dict:
+    with backend.store.lock:
+        volume = _volume(backend, context, volume_id, "volume_extension:volume_image_metadata:set")
+        volume.setdefault("image_metadata", {}).update({str(k): str(v) for k, v in metadata.items()})
+        volume["updated_at"] = backend.clock.time()
+        return dict(volume["image_metadata"])
+
+
+def unset_image_metadata(backend, context, volume_id: str, key: str) -> None:
+    with backend.store.lock:
+        volume = _volume(backend, context, volume_id, "volume_extension:volume_image_metadata:remove")
+        if key not in (volume.get("image_metadata") or {}):
+            raise BadRequest(f"Invalid input received: The key {key} does not exist in the volume image metadata.")
+        del volume["image_metadata"][key]
+        volume["updated_at"] = backend.clock.time()
+
+
+def legacy_attach(backend, context, volume_id: str, *, server_id: str, mountpoint: str | None) -> None:
+    """os-attach: the pre-3.27 way a compute host recorded an attachment."""
+    with backend.store.lock:
+        volume = _volume(backend, context, volume_id, "volume:attach")
+        if volume["status"] not in ("available", "attaching", "reserved"):
+            raise BadRequest(f"Invalid volume: Volume {volume_id} status must be available or attaching to attach, "
+                             f"but current status is {volume['status']}.")
+        volumes.attach(backend, volume, server_id=server_id, device=mountpoint,
+                       attachment_id=backend.store.ids.uuid())
+
+
+def legacy_detach(backend, context, volume_id: str, attachment_id: str | None) -> None:
+    with backend.store.lock:
+        volume = _volume(backend, context, volume_id, "volume:detach")
+        held = [a for a in volume["attachments"] if attachment_id in (None, a["attachment_id"])]
+        if not held:
+            raise BadRequest("Invalid volume: Volume must be attached in order to detach.")
+        for attachment in held:
+            volumes.detach(backend, volume_id, attachment["server_id"])

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import math
 
-from fakenova.domain.volume import timing, volume_quotas, volume_types
+from fakenova.domain.volume import listing, timing, volume_quotas, volume_types
 from fakenova.errors import BadRequest, Forbidden, NotFound
 
 AVAILABILITY_ZONE = "nova"
-MAX_LIMIT = 1000  # [DEFAULT]osapi_max_limit
 GiB = 1024 ** 3
 
 # cinder/volume/api.py delete(): the statuses a volume may be deleted from (without force).
@@ -60,21 +59,19 @@ def get(backend, context, volume_id: str) -> dict:
     return timing.settle(backend, volume)
 
 
+SORT_KEYS = ("id", "name", "status", "size", "availability_zone", "created_at", "updated_at", "bootable")
+
+
 def search(backend, context, filters: dict[str, str], *, marker: str | None, limit: int | None,
-           offset: int = 0) -> list[dict]:
-    """The project's volumes, newest first (Cinder's default sort: created_at desc, then id)."""
-    # The store keeps creation order, so a reversed walk is newest first even within one instant.
-    found = [timing.settle(backend, volume) for volume in reversed(backend.store.volumes.values())
+           offset: int = 0, sort: list[tuple[str, str]] | None = None) -> list[dict]:
+    """The project's volumes, newest first unless ``sort`` says otherwise (Cinder's default sort:
+    created_at desc, then id)."""
+    found = [timing.settle(backend, volume) for volume in backend.store.volumes.values()
              if volume["project_id"] == context.project_id]
     for key, wanted in filters.items():
         found = [volume for volume in found if _matches(volume, key, wanted)]
-    if marker is not None:
-        ids = [volume["id"] for volume in found]
-        if marker not in ids:
-            raise NotFound(f"Marker {marker} could not be found.")
-        found = found[ids.index(marker) + 1:]
-    found = found[offset:]
-    return found[:min(MAX_LIMIT, limit if limit is not None else MAX_LIMIT)]
+    return listing.page(found, sort or listing.sort_keys(None, None, None, SORT_KEYS), marker=marker, limit=limit,
+                        offset=offset)
 
 
 def _matches(volume: dict, key: str, wanted) -> bool:
@@ -269,26 +266,33 @@ def reserve_failure(volume: dict) -> str | None:
 
 
 def attach(backend, volume: dict, *, server_id: str, device: str | None, attachment_id: str) -> None:
-    """The attachment is complete: the volume is in-use by ``server_id`` at ``device``. Without a
-    device (a shelved-offloaded server) Cinder holds the attachment ``reserved`` until it has one."""
+    """The attachment is complete: the volume is in-use by ``server_id`` at ``device`` (None for a
+    shelved-offloaded server: Nova completes the attachment without a connector, so the volume still
+    reads in-use, and names the device on unshelve)."""
     now = backend.clock.time()
     volume.pop("pending", None)
     volume["attachments"].append({"attachment_id": attachment_id, "server_id": server_id, "device": device,
-                                  "attached_at": now})
-    volume["status"] = "in-use" if device else "reserved"
+                                  "attached_at": now, "attached": True})
+    volume["status"] = "in-use"
     volume["updated_at"] = now
 
 
-def set_device(backend, volume_id: str, server_id: str, device: str | None) -> None:
-    """Nova completes (device) or parks (None: shelve-offload) a server's attachment of the volume."""
+def set_connection(backend, volume_id: str, server_id: str, *, device: str | None, attached: bool) -> None:
+    """Nova connects (unshelve: attached, with its device) or parks (shelve-offload: a connector-less
+    attachment Cinder holds ``reserved``) a server's attachment of the volume."""
     volume = backend.store.volumes.get(volume_id)
     if volume is None:
         return
     for attachment in volume["attachments"]:
         if attachment["server_id"] == server_id:
-            attachment["device"] = device
-    volume["status"] = "in-use" if any(a["device"] for a in volume["attachments"]) else "reserved"
+            attachment.update(device=device, attached=attached)
+    volume["status"] = "in-use" if any(a.get("attached", True) for a in volume["attachments"]) else "reserved"
     volume["updated_at"] = backend.clock.time()
+
+
+def attached(volume: dict) -> list[dict]:
+    """The attachments Cinder lists on the volume (attach_status attached)."""
+    return [a for a in volume["attachments"] if a.get("attached", True)]
 
 
 def detach(backend, volume_id: str, server_id: str) -> dict | None:
