@@ -295,3 +295,16 @@ def test_shelve_offload_parks_the_attachments_in_cinder(instant):
     api.post(f"{SERVERS}/{server}/action", json={"unshelve": None})
     back = _cinder(api, volume).get_json()["volume"]
     assert (back["status"], back["attachments"][0]["device"]) == ("in-use", "/dev/vdb")
+
+
+def test_a_server_booted_from_a_volume_backed_snapshot_gets_volumes_from_its_snapshots(instant):
+    api = instant
+    server_id = _bfv_server(api, delete_on_termination=True)
+    image = api.post(f"{SERVERS}/{server_id}/action", json={"createImage": {"name": "golden"}},
+                     version="2.45").get_json()["image_id"]
+    booted = create(api, imageRef=image, name="from-golden")
+    (attached,) = show(api, booted["id"], version="2.3")["os-extended-volumes:volumes_attached"]
+    volume = _cinder(api, attached["id"]).get_json()["volume"]
+    snapshot_id = volume["snapshot_id"]
+    assert snapshot_id and volume["status"] == "in-use" and volume["bootable"] == "true"
+    assert volume["attachments"][0]["device"] == "/dev/vda" and attached["delete_on_termination"] is True

@@ -350,3 +350,21 @@ def test_legacy_attach_and_detach_actions(api):
     assert shown["status"] == "in-use" and shown["attachments"][0]["device"] == "/dev/vdc"
     assert _action(api, volume["id"], {"os-detach": {}}).status_code == 202
     assert _show(api, volume["id"])["status"] == "available"
+
+
+@pytest.mark.parametrize("collection", ["volumes", "snapshots"])
+def test_metadata_of_volumes_and_snapshots(api, collection):
+    volume = _create(api)
+    record = volume["id"] if collection == "volumes" else _snapshot(api, volume["id"])["id"]
+    base = _url(api, f"{collection}/{record}/metadata")
+    assert api.post(base, json={"metadata": {"a": "1"}}).get_json() == {"metadata": {"a": "1"}}
+    assert api.post(base, json={"metadata": {"b": "2"}}).get_json() == {"metadata": {"a": "1", "b": "2"}}
+    assert api.put(base, json={"metadata": {"c": "3"}}).get_json() == {"metadata": {"c": "3"}}
+    assert api.get(f"{base}/c").get_json() == {"meta": {"c": "3"}}
+    assert api.put(f"{base}/c", json={"meta": {"c": "4"}}).get_json() == {"meta": {"c": "4"}}
+    assert _fault(api.put(f"{base}/c", json={"meta": {"d": "4"}})) == _bad("Request body and URI mismatch")
+    assert api.delete(f"{base}/c").status_code == 200
+    kind = "Volume" if collection == "volumes" else "Snapshot"
+    assert _fault(api.get(f"{base}/c")) == (404, {"itemNotFound": {
+        "code": 404, "message": f"{kind} {record} has no metadata with key c."}})
+    assert api.get(base).get_json() == {"metadata": {}}

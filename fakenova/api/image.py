@@ -197,11 +197,16 @@ def update_image(image_id):
 @streams_body
 def upload_image_data(image_id):
     """The data streams in chunks past the API body limit; Glance's image_size_cap bounds it."""
+    _require_octet_stream()
+    image_data.upload(backend(), context(), image_id, request.stream, size_hint=_size_hint())
+    return Response(status=204)
+
+
+def _require_octet_stream() -> None:
+    """Image data is application/octet-stream; anything else is WebOb's 415 (image_data.py)."""
     if request.mimetype != "application/octet-stream":
         raise UnsupportedMediaType(f"The request media type {request.mimetype or 'None'} is not supported by "
                                    "this server.")
-    image_data.upload(backend(), context(), image_id, request.stream, size_hint=_size_hint())
-    return Response(status=204)
 
 
 def _size_hint() -> int | None:
@@ -330,9 +335,7 @@ def show_schema(name):
 @bp.put("/v2/images/<image_id>/stage")
 @streams_body
 def stage_image_data(image_id):
-    if request.mimetype != "application/octet-stream":
-        raise UnsupportedMediaType(f"The request media type {request.mimetype or 'None'} is not supported by "
-                                   "this server.")
+    _require_octet_stream()
     image_data.stage(backend(), context(), image_id, request.stream, size_hint=_size_hint())
     return Response(status=204)
 

@@ -8,6 +8,7 @@ delete_on_termination, attachment_id, bdm_uuid, boot_index}.
 
 from __future__ import annotations
 
+import json
 import string
 import uuid as uuid_module
 
@@ -114,6 +115,33 @@ def check_boot_volumes(backend, context, mappings: list[dict], count: int, flavo
             if root and flavor is not None:
                 boot_checks.check_flavor_fits_image(context, image, flavor, image_size=int(image.get("size") or 0),
                                                     volume_root=True, volume_size_gb=mapping["size"])
+
+
+def from_image_mappings(image: dict) -> list[dict]:
+    """The volume mappings an image carries (nova/compute/api.py _get_bdm_image_metadata and
+    block_device.from_legacy_mapping on image_meta['properties']['block_device_mapping']): what
+    createImage of a volume-backed server recorded, so a server booted from that image gets new
+    volumes from the same snapshots."""
+    properties = image.get("properties") or {}
+    if str(properties.get("bdm_v2")).lower() != "true" or not properties.get("block_device_mapping"):
+        return []
+    try:
+        recorded = json.loads(properties["block_device_mapping"])
+    except (TypeError, ValueError):
+        return []
+    mappings = []
+    for bdm in recorded if isinstance(recorded, list) else ():
+        if not isinstance(bdm, dict) or bdm.get("destination_type") != "volume":
+            continue
+        source = bdm.get("source_type")
+        uuid = bdm.get(f"{source}_id") if source in ("snapshot", "volume", "image") else None
+        if source not in ("snapshot", "volume", "image", "blank"):
+            continue
+        mappings.append({"source": source, "uuid": uuid, "size": bdm.get("volume_size"),
+                         "boot_index": bdm.get("boot_index"), "tag": bdm.get("tag"),
+                         "delete_on_termination": bool(bdm.get("delete_on_termination")),
+                         "volume_type": bdm.get("volume_type")})
+    return mappings
 
 
 def root_image_properties(backend, context, mappings: list[dict]) -> dict:

@@ -100,6 +100,9 @@ def create(backend, context, body: dict, *, description_is_name: bool):
 
     with store.lock:
         image = _image(backend, context, image_ref) if image_ref else None
+        if image is not None and not bdms:
+            # A snapshot of a volume-backed server boots from the volume snapshots it names.
+            bdms = block_devices.from_image_mappings(image)
         _check_security_groups(backend, context, request.get("security_groups"))
         plan = _network_plan(backend, context, request.get("networks"), requested_networks)
         key_name = request.get("key_name")
@@ -112,6 +115,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         if image is not None:
             boot_checks.check_active(image, image_ref)
             root_volume, root_volume_size = _root_volume(request)
+            root_volume = root_volume or any(m["boot_index"] == 0 for m in bdms)
             boot_checks.check_flavor_fits_image(context, image, flavor, image_size=int(image.get("size") or 0),
                                                 volume_root=root_volume, volume_size_gb=root_volume_size)
         group = server_groups.requested(backend, _scheduler_hints(body))

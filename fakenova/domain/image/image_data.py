@@ -55,13 +55,18 @@ def upload(backend, context, image_id: str, stream, *, size_hint: int | None) ->
     """PUT /v2/images/{id}/file: read ``stream`` to its end; the image turns active with its size and
     hashes (and its data, if it fits the memory budget). Any failure puts it back to ``queued``."""
     image = begin_upload(backend, context, image_id, size_hint=size_hint)
+    size, md5, sha512, data = _read_or_requeue(backend, image, stream)
+    finish(backend, image, size=size, checksum=md5, os_hash_value=sha512, data=data)
+
+
+def _read_or_requeue(backend, image: dict, stream):
+    """``_read``; any failure (too large, a broken stream) puts the image back to ``queued``."""
     try:
-        size, md5, sha512, data = _read(backend, stream)
+        return _read(backend, stream)
     except BaseException:
         with backend.store.lock:
             image.update(status="queued", updated_at=backend.clock.time())
         raise
-    finish(backend, image, size=size, checksum=md5, os_hash_value=sha512, data=data)
 
 
 def _read(backend, stream) -> tuple[int, str, str, list[str] | None]:
@@ -151,12 +156,7 @@ def stage(backend, context, image_id: str, stream, *, size_hint: int | None) -> 
         if size_hint is not None and size_hint > backend.settings.image_size_cap:
             raise too_large()
         image.update(status="uploading", updated_at=backend.clock.time())
-    try:
-        size, md5, sha512, data = _read(backend, stream)
-    except BaseException:
-        with backend.store.lock:
-            image.update(status="queued", updated_at=backend.clock.time())
-        raise
+    size, md5, sha512, data = _read_or_requeue(backend, image, stream)
     with backend.store.lock:
         image["size"] = size
         image["staged"] = {"checksum": md5, "os_hash_value": sha512,
