@@ -9,6 +9,10 @@ Fixtures:
 Durations are instant unless ``--fakenova-durations`` or the marker says otherwise:
 ``@pytest.mark.fakenova(durations={"build": 5}, frozen=True, seed_file="state.json")``
 (``seed_file``: a state document saved with ``FakeNova.export_state()`` / ``GET /_fake/state``).
+
+pytest loads this module in every run of every project where fakenova is installed, so it imports
+nothing beyond pytest and the standard library at load time: the fixtures import what they need
+(``fakenova.testing`` needs requests) and say so when it is missing.
 """
 
 from __future__ import annotations
@@ -18,8 +22,6 @@ import os
 from pathlib import Path
 
 import pytest
-
-from fakenova.testing import FakeNova
 
 MARKER = "fakenova"
 
@@ -72,9 +74,20 @@ def parse_durations(spec: str) -> dict | None:
     return {**instant_durations(), **durations}
 
 
+def _fakenova_class():
+    """``fakenova.testing.FakeNova``, or this test's error naming the package that is missing."""
+    try:
+        from fakenova.testing import FakeNova
+    except ModuleNotFoundError as exc:
+        pytest.fail(f"the fakenova fixture needs the {exc.name!r} package: pip install {exc.name}",
+                    pytrace=False)
+    return FakeNova
+
+
 @pytest.fixture(scope="session")
 def fakenova_session(request):
     """One fakenova for the whole session, on a free port."""
+    FakeNova = _fakenova_class()
     from fakenova.config import Settings
 
     settings = Settings()
@@ -116,7 +129,7 @@ def fakenova(fakenova_session, monkeypatch, tmp_path_factory, request):
     settings.durations = session_durations
 
 
-def _point_environment_at(fake: FakeNova, monkeypatch, directory: Path) -> None:
+def _point_environment_at(fake, monkeypatch, directory: Path) -> None:
     """Drop every OS_* variable (a real cloud's credentials, OS_CLOUD) and point the rest at the fake:
     OS_* for the demo user, plus a clouds.yaml with clouds ``fakenova`` and ``fakenova-admin``."""
     for name in list(os.environ):

@@ -168,3 +168,52 @@ def test_a_broken_state_file_is_a_one_line_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr == (f"fakenova: bad state file: {state_file}: format: expected 'fakenova-state/1', "
                              "got 'something else'\n")
+
+
+# --- what the plugin needs -----------------------------------------------------------------------
+
+def _hide_modules(pytester, monkeypatch, *names: str) -> None:
+    """Make ``import name`` fail in pytester's subprocess as it does where the package is not
+    installed: a package of that name first on PYTHONPATH that raises ModuleNotFoundError."""
+    shadow = pytester.path / "hidden-modules"
+    for name in names:
+        (shadow / name).mkdir(parents=True)
+        (shadow / name / "__init__.py").write_text(
+            f"raise ModuleNotFoundError({f'No module named {name!r}'!r}, name={name!r})\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(shadow), os.environ.get("PYTHONPATH")])))
+
+
+def test_the_plugin_does_not_break_a_run_without_requests(pytester, monkeypatch):
+    # A project that installs fakenova (say for `fakenova serve`) and pytest, without requests: its
+    # own tests must run; only the fixture, when used, says what it needs.
+    _hide_modules(pytester, monkeypatch, "requests")
+    pytester.makepyfile(test_unrelated="""
+        def test_plain():
+            assert 1 + 1 == 2
+
+        def test_uses_the_fixture(fakenova):
+            pass
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*the fakenova fixture needs the 'requests' package*pip install requests*"])
+    assert "Error while loading plugin" not in result.stdout.str() + result.stderr.str()
+
+
+def test_connection_without_openstacksdk_says_what_to_install(pytester, monkeypatch):
+    _hide_modules(pytester, monkeypatch, "openstack")
+    pytester.makepyfile(test_sdk="""
+        import pytest
+
+        def test_connection(fakenova):
+            with pytest.raises(ModuleNotFoundError) as caught:
+                fakenova.connection()
+            assert str(caught.value) == (
+                "FakeNova.connection() needs openstacksdk: pip install openstacksdk")
+
+        def test_the_rest_of_the_handle_works(fakenova):
+            assert fakenova.clock()["frozen"] is False
+            assert fakenova.os_environ()["OS_USERNAME"] == "demo"
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
