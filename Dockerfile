@@ -46,6 +46,7 @@ EXPOSE 8774
 # Slim images have no curl; Python's urllib asks the unauthenticated compute version document.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
     CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/compute/' % os.environ.get('FAKENOVA_PORT', '8774'), timeout=4)"]
-# As PID 1, Python ignores SIGTERM (no handler); SIGINT stops waitress cleanly, so `docker stop` is quick.
+# fakenova handles SIGINT and SIGTERM alike (stop, save --state-file); SIGINT is also what Ctrl-C on
+# `docker run -it` sends.
 STOPSIGNAL SIGINT
 CMD ["fakenova", "serve"]
