@@ -68,10 +68,19 @@ def parse_durations(spec: str) -> dict | None:
         durations = json.loads(spec)
     except ValueError:
         raise pytest.UsageError(f"--fakenova-durations: expected instant, realistic or JSON, not {spec!r}") from None
-    if not isinstance(durations, dict) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in durations.values()):
-        raise pytest.UsageError("--fakenova-durations: the JSON must map action names to seconds (>= 0)")
-    return {**instant_durations(), **durations}
+    return {**instant_durations(), **checked_durations(durations, "--fakenova-durations")}
+
+
+def checked_durations(durations, where: str) -> dict:
+    """``durations`` if every key names a transition and every value is seconds >= 0; else a
+    UsageError naming ``where``, the key and the known ones."""
+    from fakenova.config import ConfigError, check_keys
+
+    try:
+        check_keys("durations", durations)
+    except ConfigError as exc:
+        raise pytest.UsageError(f"{where}: {exc}") from None
+    return durations
 
 
 def _fakenova_class():
@@ -115,7 +124,8 @@ def fakenova(fakenova_session, monkeypatch, tmp_path_factory, request):
     if unknown:
         raise pytest.UsageError(f"@pytest.mark.fakenova: unknown option(s) {', '.join(sorted(unknown))}")
     if options.get("durations") is not None:
-        settings.durations = {**session_durations, **options["durations"]}
+        durations = checked_durations(options["durations"], "@pytest.mark.fakenova(durations=...)")
+        settings.durations = {**session_durations, **durations}
     if options.get("seed_file"):
         seed_file = Path(options["seed_file"])
         if not seed_file.is_absolute():

@@ -16,22 +16,10 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from tests.test_packaging import FAKENOVA, ROOT, clean_env, free_port
+
 VENV = Path(sys.prefix)
 SERVING = re.compile(r"INFO fakenova: fakenova \S+ serving on (http://\S+) ")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def clean_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKENOVA_", "OS_"))}
-    env.update(extra)
-    return env
 
 
 class Served:
@@ -81,7 +69,7 @@ class Served:
 
 
 def fakenova_serve(*args: str, **kwargs) -> Served:
-    return Served([str(BIN / "fakenova"), "serve", *args], **kwargs)
+    return Served([FAKENOVA, "serve", *args], **kwargs)
 
 
 def make_serve(*variables: str, env: dict | None = None) -> Served:
@@ -91,7 +79,7 @@ def make_serve(*variables: str, env: dict | None = None) -> Served:
                    "-o", f"{VENV}/.installed-run", "serve", *variables], env=env)
 
 
-# --- where it listens -----------------------------------------------------------------------------
+# --- where it listens (the ways a bad setting stops it: tests/test_packaging.py) -----------------------------------------------------------------------------
 
 def test_make_serve_takes_port_and_host():
     port = free_port()
@@ -128,7 +116,7 @@ def test_address_in_use_is_one_line_and_never_says_serving():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([str(BIN / "fakenova"), "serve", "--port", str(port)], env=clean_env(),
+        result = subprocess.run([FAKENOVA, "serve", "--port", str(port)], env=clean_env(),
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert result.stdout == ""

@@ -101,6 +101,39 @@ def test_a_bad_durations_option_is_a_usage_error(pytester):
     assert result.ret != 0
 
 
+def test_a_durations_typo_in_the_option_is_a_usage_error(pytester):
+    from fakenova.domain.compute.lifecycle import DEFAULT_DURATIONS
+
+    pytester.makepyfile(test_x="def test_x(fakenova): pass")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", '--fakenova-durations={"biuld": 3}')
+    assert result.ret != 0
+    assert (f"ERROR: --fakenova-durations: durations: unknown duration 'biuld' (known: "
+            f"{', '.join(sorted(DEFAULT_DURATIONS))})") in result.stderr.lines
+
+
+def test_a_durations_typo_in_the_marker_fails_that_test(pytester):
+    pytester.makepyfile(test_x="""
+        import pytest
+
+        @pytest.mark.fakenova(durations={"biuld": 3})
+        def test_typo(fakenova):
+            pass
+
+        @pytest.mark.fakenova(durations={"build": -1})
+        def test_negative(fakenova):
+            pass
+
+        def test_fine(fakenova):
+            pass
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=2)
+    result.stdout.fnmatch_lines([
+        "*UsageError: @pytest.mark.fakenova(durations=...): durations: unknown duration 'biuld' (known: build, *",
+        "*UsageError: @pytest.mark.fakenova(durations=...): durations: 'build' must be a number of seconds >= 0, not -1",
+    ], consecutive=False)
+
+
 # --- fakenova serve --state-file -----------------------------------------------------------------
 
 def _free_port() -> int:
