@@ -114,9 +114,10 @@ def fakenova(fakenova_session, monkeypatch, tmp_path_factory, request):
     fake = fakenova_session
     settings = fake.backend.settings
     session_durations = dict(settings.durations)
+    # Real time again, whatever the last test did to the clock (froze, advanced, sped it up), so that
+    # freezegun's instant is the fake clock's; then the seeded state, stamped with that time.
+    fake.backend.clock.follow_wall()
     fake.reset()
-    fake.backend.clock.unfreeze()  # whatever the last test did to the clock
-    fake.backend.clock.set_speed(1.0)
 
     marker = request.node.get_closest_marker(MARKER)
     options = dict(marker.kwargs) if marker else {}

@@ -75,6 +75,36 @@ def test_clock_freeze_advance_speed(client):
     assert client.post("/_fake/clock", json={"freeze": False}).json["frozen"] is False
 
 
+def test_re_anchoring_keeps_a_clock_that_follows_the_wall_exact(monkeypatch):
+    # Issue 15: every re-anchoring (a POST /_fake/clock {"speed": 1}, unfreeze) read the wall twice,
+    # microseconds apart, so a clock following the wall ran that much behind it; under freezegun a
+    # new server was created at 23:59:59Z instead of 00:00:00Z. The wall here ticks 1 µs per reading.
+    from fakenova.clock import Clock, micro_z
+
+    readings = iter(1_700_000_000 + n / 1_000_000 for n in range(1_000))
+    monkeypatch.setattr("time.time", lambda: next(readings))
+    clock = Clock()
+    clock.set_speed(1.0)
+    clock.unfreeze()
+    clock.set_speed(1.0)
+    frozen_at = 1_893_456_000.0  # 2030-01-01T00:00:00Z, as freezegun would return it
+    monkeypatch.setattr("time.time", lambda: frozen_at)
+    assert clock.time() == frozen_at
+    assert micro_z(clock.time()) == "2030-01-01T00:00:00.000000Z"
+
+
+def test_follow_wall_undoes_freeze_advance_and_speed(monkeypatch):
+    from fakenova.clock import Clock
+
+    clock = Clock()
+    clock.advance(3600)
+    clock.set_speed(5)
+    clock.freeze()
+    clock.follow_wall()
+    monkeypatch.setattr("time.time", lambda: 1_893_456_000.0)
+    assert (clock.time(), clock.frozen, clock.speed) == (1_893_456_000.0, False, 1.0)
+
+
 @pytest.mark.parametrize("body, message", [
     ({"advance": -1}, "advance must be a number of seconds, zero or more (the clock only moves forward)."),
     ({"advance": "10"}, "advance must be a number of seconds, zero or more (the clock only moves forward)."),

@@ -94,6 +94,31 @@ def test_marker_and_durations_option(pytester, tmp_path):
     result.assert_outcomes(passed=2)
 
 
+def test_freezegun_instant_is_exact_whatever_the_clock_did_before(pytester):
+    # Issue 15: under freeze_time("2030-01-01 00:00:00") a new server said 2029-12-31T23:59:59Z.
+    pytester.makepyfile(test_frozen="""
+        from freezegun import freeze_time
+
+        def test_an_earlier_test_moves_the_clock(fakenova):
+            fakenova.advance(3600)
+            fakenova.set_speed(3)
+            fakenova.freeze()
+
+        def test_the_frozen_instant_comes_back_exactly(fakenova):
+            fakenova.unfreeze()
+            fakenova.set_speed(1.0)  # a POST /_fake/clock {"speed": 1}
+            with freeze_time("2030-01-01 00:00:00"):
+                conn = fakenova.connection()
+                image = next(iter(conn.image.images()))
+                server = conn.compute.create_server(name="vm", image_id=image.id, flavor_id="1",
+                                                    networks="none")
+                assert conn.compute.get_server(server.id).created_at == "2030-01-01T00:00:00Z"
+                assert fakenova.clock()["now"] == "2030-01-01T00:00:00.000000Z"
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
 def test_a_bad_durations_option_is_a_usage_error(pytester):
     pytester.makepyfile(test_x="def test_x(fakenova): pass")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--fakenova-durations=fast")
