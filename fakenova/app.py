@@ -54,10 +54,20 @@ def _start_request() -> None:
     g.request_id = f"req-{uuid.uuid4()}"
     interceptors.begin()
     module = current_app.extensions["fakenova.services"].get(_service_prefix())
+    _limit_body(module)
     prepare = getattr(module, "prepare_request", None)
     if prepare is not None:
         prepare()
     interceptors.apply_faults()
+
+
+def _limit_body(module) -> None:
+    """The body limit of this request: the view's own, else its service's, else max_body_size
+    (app.config["MAX_CONTENT_LENGTH"]); see api.common.NO_LIMIT."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    limit = getattr(view, "body_limit", None) or getattr(module, "BODY_LIMIT", None)
+    if limit is not None:
+        request.max_content_length = limit
 
 
 def _service_prefix() -> str:

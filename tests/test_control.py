@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 
 import pytest
+import requests
 
 from fakenova.config import Settings
 from fakenova.domain.compute import lifecycle
@@ -606,3 +608,26 @@ def test_forced_status_is_what_openstack_server_show_reports(live):
     assert "disk on fire" in str(shown["fault"])
     requests.post(f"{live.url}/_fake/clock", json={"advance": 30}, timeout=10)
     assert live.openstack("server", "show", server["id"], "-f", "json")["status"] == "ACTIVE"
+
+
+def test_a_state_export_of_70_servers_imports_back_over_http(live):
+    # Issue 15: GET /_fake/state with ~70 servers was over the API body limit, so PUT /_fake/state
+    # refused it with 413. The limit is for the services' API bodies; the control plane has none.
+    live.backend.settings.quotas = {"instances": -1, "cores": -1, "ram": -1}
+    live.backend.reset()
+    conn = live.sdk("demo")
+    image = next(iter(conn.image.images()))
+    conn.compute.create_server(name="many", image_id=image.id, flavor_id="1", networks="auto",
+                               min_count=70, max_count=70)
+    fake = FakeNova.remote(live.url)
+    exported = fake.export_state()
+    size = len(json.dumps(exported))
+    assert size > live.backend.settings.max_body_size, size
+    fake.reset()
+    assert fake.import_state(exported)["store"] == exported["store"]
+    assert len(list(conn.compute.servers())) == 70
+    # The services' own API bodies are still held to the limit.
+    oversized = requests.post(f"{live.url}/compute/v2.1/os-keypairs", data="x" * size, timeout=30,
+                              headers={"X-Auth-Token": conn.auth_token, "Content-Type": "application/json"})
+    assert (oversized.status_code, oversized.json()) == (
+        413, {"overLimit": {"code": 413, "message": "Request is too large."}})
