@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import uuid
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from fakenova import errors, microversion
+from fakenova import __version__, errors, microversion
 from fakenova.api import compute, control, identity, image, interceptors, network, volume
 from fakenova.backend import Backend
 from fakenova.config import Settings
@@ -41,6 +42,8 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     for module in services.values():
         app.register_blueprint(module.bp)
     app.extensions["fakenova.services"] = services
+    app.add_url_rule("/", "index", _index)
+    app.add_url_rule("/readme", "readme", _readme)
 
     app.before_request(_start_request)
     app.after_request(_finish_response)
@@ -48,6 +51,27 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)
     return app
+
+
+def _index() -> Response:
+    """GET /: what this port serves, for whoever points a browser or curl at it first."""
+    base = request.host_url.rstrip("/")
+    services = current_app.extensions["fakenova.services"]
+    return jsonify({
+        "fakenova": __version__,
+        "description": "A deterministic, in-memory fake of OpenStack Compute (Nova) with the Keystone, "
+                       "Glance, Neutron and Cinder calls around it.",
+        "auth_url": f"{base}/identity",
+        "services": {prefix: f"{base}/{prefix}" for prefix in services if prefix != "_fake"},
+        "control": f"{base}/_fake",
+        "readme": f"{base}/readme",
+    })
+
+
+def _readme() -> Response:
+    """The README that shipped with this fakenova (the package's long description)."""
+    text = importlib.metadata.metadata("fakenova").get_payload() or "# fakenova\n\nNo README was installed.\n"
+    return Response(text, mimetype="text/markdown")
 
 
 def _start_request() -> None:
@@ -142,9 +166,21 @@ def _render_http_exception(exc: HTTPException) -> Response:
     code = exc.code or 500
     message = _WERKZEUG_MESSAGES.get(code, exc.description or exc.name)
     headers = {}
-    if code == 405 and getattr(exc, "valid_methods", None):
-        headers["Allow"] = ", ".join(exc.valid_methods)
+    allowed = sorted(getattr(exc, "valid_methods", None) or ()) if code == 405 else []
+    if allowed:
+        headers["Allow"] = ", ".join(allowed)
+    if exc is request.routing_exception and code in (404, 405):
+        message = _not_modelled(message, [m for m in allowed if m not in ("HEAD", "OPTIONS")])
     return render_error(code, message, title=exc.name, extra_headers=headers)
+
+
+def _not_modelled(message: str, served: list[str]) -> str:
+    """No route of the fake matched: a gap of the fake, not (necessarily) the cloud's refusal. The
+    service's own status and shape stay; the message and one WARNING line say which it is."""
+    where = f"{request.method} {request.path}"
+    there = f" (it serves {', '.join(served)} there)" if served else ""
+    log.warning("not modelled: %s%s", where, there)
+    return f"{message} fakenova does not model {where}{there}."
 
 
 def _render_unexpected(exc: Exception) -> Response:
