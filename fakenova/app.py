@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from fakenova import __version__, errors, microversion
 from fakenova.api import compute, control, identity, image, interceptors, network, volume
+from fakenova.api.common import log_hint
 from fakenova.backend import Backend
 from fakenova.config import Settings
 from fakenova.routing import LazyBuilderRule
@@ -159,6 +160,8 @@ def _title(code: int) -> str:
 
 
 def _render_api_error(exc: errors.APIError) -> Response:
+    if exc.hint:
+        log_hint(exc.hint)
     return render_error(exc.code, exc.message, title=exc.title, extra_headers=exc.headers)
 
 

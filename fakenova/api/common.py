@@ -53,6 +53,12 @@ def parse_json(raw: bytes | str):
     return value
 
 
+def log_hint(text: str) -> None:
+    """Add a note to this request's log line (``fakenova.requests``): why an answer is what it is,
+    where the answer itself may not say."""
+    g.setdefault("log_hints", []).append(text)
+
+
 def backend() -> Backend:
     return current_app.extensions["fakenova"]
 

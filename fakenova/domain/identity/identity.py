@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import secrets
 
+from fakenova.clock import isotime
 from fakenova.config import ConfigError
 from fakenova.domain import policy
 from fakenova.domain.context import RequestContext
@@ -135,7 +136,7 @@ def issue_token(backend, auth: dict) -> dict:
                 raise BadRequest("Expecting to find user in password.")
             user = _find_user(store, user_ref)
             if user is None or not user["enabled"] or user_ref.get("password") != user["password"]:
-                raise Unauthorized(AUTH_REQUIRED)
+                raise Unauthorized(AUTH_REQUIRED, hint=_login_refused(user, user_ref))
             expires_at = now + backend.settings.token_ttl
             audit_chain = []
         elif "token" in methods:
@@ -146,17 +147,19 @@ def issue_token(backend, auth: dict) -> dict:
             expires_at = parent["expires_at"]
             audit_chain = parent["audit_ids"][:1]
         else:
-            raise Unauthorized(AUTH_REQUIRED)
+            raise Unauthorized(AUTH_REQUIRED, hint=f"no password or token among the auth methods {methods!r}")
 
         project = None
         scope = auth.get("scope")
         if isinstance(scope, dict) and "project" in scope:
             project = _find_project(store, scope["project"] or {})
             if project is None or project["id"] not in user["assignments"]:
-                raise Unauthorized(AUTH_REQUIRED)
+                raise Unauthorized(AUTH_REQUIRED, hint=(
+                    f"no project {_ref(scope['project'])} to scope to" if project is None
+                    else f"user {user['name']!r} has no role on project {project['name']!r}"))
         elif isinstance(scope, dict) and scope:
             # Domain and system scope are not part of this fake.
-            raise Unauthorized(AUTH_REQUIRED)
+            raise Unauthorized(AUTH_REQUIRED, hint=f"fakenova does not model {'/'.join(scope)} scope")
 
         token = {
             "id": store.ids.token(),
@@ -181,11 +184,35 @@ def _audit_id(store) -> str:
 def validate_token(backend, token_id) -> dict:
     """The token record, or 401 if missing, unknown, revoked or expired on the fake clock."""
     if not token_id:
-        raise Unauthorized(AUTH_REQUIRED)
+        raise Unauthorized(AUTH_REQUIRED, hint="no token")
     token = backend.store.tokens.get(token_id)
-    if token is None or token["revoked"] or token["expires_at"] <= backend.clock.time():
-        raise Unauthorized(AUTH_REQUIRED)
+    now = backend.clock.time()
+    if token is None or token["revoked"] or token["expires_at"] <= now:
+        raise Unauthorized(AUTH_REQUIRED, hint=_token_refused(token, now))
     return token
+
+
+# Keystone answers every refused login and token alike; these say which it was, for the request log.
+
+def _ref(ref) -> str:
+    ref = ref if isinstance(ref, dict) else {}
+    return repr(ref.get("name") or ref.get("id"))
+
+
+def _login_refused(user, user_ref: dict) -> str:
+    if user is None:
+        return f"no user {_ref(user_ref)} in that domain"
+    if not user["enabled"]:
+        return f"user {user['name']!r} is disabled"
+    return f"wrong password for user {user['name']!r}"
+
+
+def _token_refused(token, now: float) -> str:
+    if token is None:
+        return "unknown token (not issued by this fake since its last start, reset or state import)"
+    if token["revoked"]:
+        return "token revoked"
+    return f"token expired at {isotime(token['expires_at'])} (fake clock: {isotime(now)})"
 
 
 def check_subject_token(backend, token_id) -> dict:
