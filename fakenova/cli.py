@@ -18,14 +18,15 @@ log = logging.getLogger("fakenova")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fakenova",
-        description="A deterministic, in-memory fake of the OpenStack Compute (Nova) API.",
+        description="A deterministic, in-memory fake of the OpenStack Compute (Nova) API, with the "
+        "Keystone, Glance, Neutron and Cinder calls around it.",
     )
     parser.add_argument("--version", action="version", version=f"fakenova {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser(
         "serve",
-        help="serve Keystone, Nova, Glance and Neutron fakes on one port",
-        description="Serve /identity, /compute, /image, /networking and /_fake on one port. "
+        help="serve Keystone, Nova, Glance, Neutron and Cinder fakes on one port",
+        description="Serve /identity, /compute, /image, /networking, /volume and /_fake on one port. "
         "Settings come from --config FILE (YAML or TOML), then FAKENOVA_* environment variables, "
         "then these flags.",
     )
@@ -43,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command != "serve":
-        parser.print_help()
-        return 0 if args.command is None and argv == [] else 2
+        # No command: the whole help (it names every service), and argparse's status for a usage error.
+        parser.print_help(sys.stderr)
+        return 2
     try:
         settings = Settings.load(args.config, host=args.host, port=args.port, log_level=args.log_level)
         level = getattr(logging, settings.log_level.upper(), None)

@@ -100,6 +100,16 @@ def test_python_m_fakenova_help():
     assert "serve" in result.stdout
 
 
+def test_bare_fakenova_prints_help_naming_every_service_and_exits_2():
+    result = run(FAKENOVA)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("usage: fakenova ")
+    assert "serve Keystone, Nova, Glance, Neutron and Cinder fakes on one port" in " ".join(result.stderr.split())
+    serve_help = run(FAKENOVA, "serve", "--help").stdout
+    assert "Serve /identity, /compute, /image, /networking, /volume and /_fake on one port." in " ".join(
+        serve_help.split())
+
+
 def test_fakenova_serve_help():
     result = run(FAKENOVA, "serve", "--help")
     assert result.returncode == 0, result.stderr
@@ -265,3 +275,34 @@ def test_sigint_stops_fakenova_serve_cleanly(served):
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert f"serving on http://127.0.0.1:{port} (identity at /identity)" in stderr
+
+
+# --- the suite's own output: third-party deprecations filtered, fakenova's shown ------------------
+
+def _pytest_with_this_config(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir",
+                           str(ROOT), "-p", "no:cacheprovider", "-q", *args], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, env=clean_env())
+
+
+def test_openstacksdk_deprecations_do_not_fill_the_test_output():
+    # openstack.connect() alone warns (RemovedInSDK60Warning about InfluxDB) on every call: with ~1000
+    # of those, make test's summary was unreadable.
+    result = _pytest_with_this_config(
+        "tests/test_servers_create.py::test_openstacksdk_create_server_waits_for_active")
+    assert result.returncode == 0, result.stdout
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "1 passed" in summary and "warning" not in summary, summary
+
+
+def test_a_deprecation_raised_in_fakenova_still_shows(tmp_path):
+    test_file = tmp_path / "test_own_deprecation.py"
+    test_file.write_text(
+        "import warnings\n\n"
+        "def test_x():\n"
+        "    warnings.warn_explicit('old way', DeprecationWarning, 'fakenova/x.py', 1, module='fakenova.x')\n"
+        "    warnings.warn_explicit('theirs', DeprecationWarning, 'lib/x.py', 1, module='somelib.x')\n")
+    result = _pytest_with_this_config(str(test_file))
+    assert result.returncode == 0, result.stdout
+    assert "fakenova/x.py:1: DeprecationWarning: old way" in result.stdout
+    assert "theirs" not in result.stdout
