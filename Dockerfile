@@ -1,5 +1,8 @@
-# fakenova: Keystone, Nova, Glance and Neutron fakes on one port (8774).
+# fakenova: Keystone, Nova, Glance, Neutron and Cinder fakes on one port (8774).
 #
+#   make image                                  # fakenova:latest without Docker Hub or a package index in
+#                                               # the build (scripts/docker-image.sh: a local Debian base,
+#                                               # wheels built on the host, then WHEEL_ONLY=1 below)
 #   docker build -t fakenova .                  # installs from this checkout; needs the Python package index
 #   docker build -t fakenova --build-arg WHEEL_ONLY=1 .
 #                                               # offline: installs only from ./wheels, made on the host with

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_FLAGS ?= -q --disable-pip-version-check
 
-.PHONY: serve test bench clean
+.PHONY: serve test bench image clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ SERVE_FLAGS = $(if $(filter command line,$(origin HOST)),--host $(HOST)) \
 
 serve: $(VENV)/.installed-run
 	$(BIN)/fakenova serve $(strip $(SERVE_FLAGS))
+
+# `make image [IMAGE=fakenova:latest] [BASE_IMAGE=...]`: the Docker image to keep, installed from
+# wheels built here with the venv's Python; no Docker Hub needed (see scripts/docker-image.sh).
+IMAGE ?= fakenova:latest
+
+image: $(VENV)/.installed-run
+	$(if $(BASE_IMAGE),BASE_IMAGE=$(BASE_IMAGE)) VENV=$(abspath $(VENV)) scripts/docker-image.sh $(IMAGE)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
