@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.test_packaging import FAKENOVA, ROOT, clean_env, free_port
@@ -79,23 +80,17 @@ def make_serve(*variables: str, env: dict | None = None) -> Served:
                    "-o", f"{VENV}/.installed-run", "serve", *variables], env=env)
 
 
-# --- where it listens (the ways a bad setting stops it: tests/test_packaging.py) -----------------------------------------------------------------------------
+# --- where it listens (how a bad setting stops it: tests/test_packaging.py) ---------------
 
-def test_make_serve_takes_port_and_host():
+@pytest.mark.parametrize("how", ["PORT and HOST", "FAKENOVA_PORT"])
+def test_make_serve_takes_port_and_host_or_leaves_them_to_the_environment(how):
     port = free_port()
-    served = make_serve(f"PORT={port}", "HOST=127.0.0.2")
+    if how == "PORT and HOST":
+        served, expected = make_serve(f"PORT={port}", "HOST=127.0.0.2"), f"http://127.0.0.2:{port}"
+    else:
+        served, expected = make_serve(env=clean_env(FAKENOVA_PORT=str(port))), f"http://127.0.0.1:{port}"
     try:
-        assert served.url == f"http://127.0.0.2:{port}"
-        assert requests.get(f"{served.url}/compute/", timeout=10).status_code == 200
-    finally:
-        served.stop(group=True)
-
-
-def test_make_serve_without_port_leaves_fakenova_port_to_the_environment():
-    port = free_port()
-    served = make_serve(env=clean_env(FAKENOVA_PORT=str(port)))
-    try:
-        assert served.url == f"http://127.0.0.1:{port}"
+        assert served.url == expected
         assert requests.get(f"{served.url}/compute/", timeout=10).status_code == 200
     finally:
         served.stop(group=True)
@@ -137,27 +132,16 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def test_sigint_saves_the_state_file_even_when_started_in_the_background(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stop_signal_saves_the_state_file_even_when_started_in_the_background(tmp_path, signum):
+    # Started as a shell's background job is: SIGINT ignored. Both signals must still stop and save.
     state_file = tmp_path / "state.json"
     served = fakenova_serve("--port", "0", "--state-file", str(state_file), preexec_fn=_ignore_sigint)
     try:
         _create_keypair(served.url)
-        rest = served.stop(signal.SIGINT)
+        rest = served.stop(signum)
     finally:
         served.kill()
     assert served.process.returncode == 0, rest
-    assert "stopping on SIGINT" in rest and f"state saved to {state_file}" in rest
-    assert [k["name"] for k in json.loads(state_file.read_text())["store"]["keypairs"].values()] == ["kept"]
-
-
-def test_sigterm_saves_the_state_file(tmp_path):
-    state_file = tmp_path / "state.json"
-    served = fakenova_serve("--port", "0", "--state-file", str(state_file))
-    try:
-        _create_keypair(served.url)
-        rest = served.stop(signal.SIGTERM)
-    finally:
-        served.kill()
-    assert served.process.returncode == 0, rest
-    assert "stopping on SIGTERM" in rest and f"state saved to {state_file}" in rest
+    assert f"stopping on {signum.name}" in rest and f"state saved to {state_file}" in rest
     assert [k["name"] for k in json.loads(state_file.read_text())["store"]["keypairs"].values()] == ["kept"]
