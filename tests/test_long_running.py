@@ -14,6 +14,7 @@ import openstack.exceptions
 import pytest
 
 from fakenova.config import Settings
+from fakenova.domain.control import faults
 from fakenova.domain.control.journal import Journal
 from fakenova.domain.identity import identity
 from fakenova.pytest_plugin import instant_durations
@@ -304,3 +305,27 @@ def test_the_journal_is_bounded_in_bytes_too():
     journal.record({"method": "POST", "path": "/huge", "status": 413, "project_id": None,
                     "body": {"x": "y" * 5000}})
     assert [entry["path"] for entry in journal.entries()] == ["/huge"]  # the newest always stays
+
+
+# --- fault rules ---------------------------------------------------------------------------------
+
+def test_used_up_fault_rules_are_forgotten_beyond_the_newest_few(api, monkeypatch):
+    monkeypatch.setattr(faults, "MAX_SPENT", 3)
+    for _ in range(5):
+        created = api.client.post("/_fake/faults", json={"match": {"path": "/compute/v2.1/flavors"},
+                                                         "response": {"status": 503}, "times": 1})
+        assert created.status_code == 201
+    kept = api.client.post("/_fake/faults", json={"match": {"path": "/compute/v2.1/os-keypairs"},
+                                                  "response": {"status": 500}, "sequence": ["pass", "fail"]})
+    assert [api.get("/compute/v2.1/flavors").status_code for _ in range(6)] == [503] * 5 + [200]
+    rules = api.client.get("/_fake/faults").get_json()["faults"]
+    # The two oldest used-up rules are gone; the newest three stay readable; the unused one stays.
+    assert [(rule["id"], rule["fired"]) for rule in rules] == [
+        ("rule-3", 1), ("rule-4", 1), ("rule-5", 1), (kept.get_json()["id"], 0)]
+    assert api.client.get("/_fake/faults/rule-1").status_code == 404
+    exported = api.client.get("/_fake/state").get_json()
+    assert api.client.put("/_fake/state", json=exported).status_code == 200
+    assert [api.get("/compute/v2.1/os-keypairs").status_code for _ in range(3)] == [200, 500, 200]
+    # The sequence is used up now: one more used-up rule, so rule-3 goes, also after the import.
+    ids = [rule["id"] for rule in api.client.get("/_fake/faults").get_json()["faults"]]
+    assert ids == ["rule-4", "rule-5", "rule-6"]
