@@ -146,13 +146,20 @@ def discard(store, records: list[dict]) -> None:
     highest internal_id seen: Nova's autoincrement key never goes back. Hold the store lock."""
     order = _order(store)
     for record in records:
-        entry = _key_of(order, record)
-        order.everyone.pop(bisect.bisect_left(order.everyone, entry))
-        entries = order.by_project.get(record.get("project_id"), [])
-        entries.pop(bisect.bisect_left(entries, entry))
-        if not entries:
-            order.by_project.pop(record.get("project_id"), None)
+        try:
+            entry = _key_of(order, record)
+        except Stale:
+            order = None  # a key rewritten under the cache: let the next reader rebuild it
+        if order is not None:
+            order.everyone.pop(bisect.bisect_left(order.everyone, entry))
+            entries = order.by_project.get(record.get("project_id"), [])
+            entries.pop(bisect.bisect_left(entries, entry))
+            if not entries:
+                order.by_project.pop(record.get("project_id"), None)
         del store.servers[record["id"]]
+    if order is None:
+        forget(store)
+        return
     order.count = len(store.servers)
     order.last_id = next(reversed(store.servers)) if store.servers else None
 
