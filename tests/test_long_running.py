@@ -170,6 +170,27 @@ def test_a_deleted_server_stays_visible_for_the_retention_window_then_is_archive
     assert not [port for port in store.ports.values() if port["device_id"] == server_id]
 
 
+def test_an_archived_server_leaves_the_tenant_usage_report(frozen):
+    # Nova's usage reads the instances table without a deleted filter (domain/compute/tenant_usage.py):
+    # a deleted server counts until the archive moves its row out.
+    api = frozen
+    server = create(api, version="2.37")
+    api.backend.clock.advance(3600)
+    assert api.delete(f"{SERVERS}/{server['id']}").status_code == 204
+    window = "/compute/v2.1/os-simple-tenant-usage?start=2000-01-01T00:00:00&end=2100-01-01T00:00:00&detailed=1"
+
+    def used() -> list:
+        response = api.get(window, user="admin", version="2.1")
+        assert_valid("tenant_usages_client.TenantUsagesClient", "list_tenant_usage", "2.1", 200,
+                     response.headers, response.get_json())
+        return [(item["instance_id"], item["state"]) for usage in response.get_json()["tenant_usages"]
+                for item in usage["server_usages"]]
+
+    assert used() == [(server["id"], "terminated")]
+    api.backend.clock.advance(DAY)
+    assert used() == []
+
+
 def test_ids_of_archived_rows_are_never_handed_out_again(frozen):
     api = frozen
     gone = _boot_resize_and_delete(api)
