@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import collections
 import secrets
 
 from fakenova.clock import isotime
 from fakenova.config import ConfigError
-from fakenova.domain import policy
+from fakenova.domain import expiry, policy
 from fakenova.domain.context import RequestContext
 from fakenova.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from fakenova.seeds import stable_hex
@@ -130,6 +131,8 @@ def issue_token(backend, auth: dict) -> dict:
         raise BadRequest("Expecting to find methods in identity.")
     with store.lock:
         now = clock.time()
+        forget_expired_tokens(backend)
+        expiring = _expiring_tokens(store)
         if "password" in methods:
             user_ref = (identity.get("password") or {}).get("user")
             if not isinstance(user_ref, dict):
@@ -173,6 +176,7 @@ def issue_token(backend, auth: dict) -> dict:
             "revoked": False,
         }
         store.tokens[token["id"]] = token
+        expiring.add(token["id"], expires_at)
         return token
 
 
@@ -181,14 +185,54 @@ def _audit_id(store) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _expiring_tokens(store) -> expiry.ExpiryQueue:
+    return expiry.queue(store, "tokens", store.tokens, _token_expiry)
+
+
+def _token_expiry(token: dict) -> float:
+    return token["expires_at"]
+
+
+def forget_expired_tokens(backend) -> None:
+    """Tokens expired on the fake clock are forgotten, revoked ones too once they would have expired
+    (a few hundred per call at most). A forgotten token answers exactly as an expired one (401, or
+    404 as a subject token): Keystone's fernet tokens leave nothing behind to find either."""
+    store = backend.store
+    with store.lock:
+        expiring = _expiring_tokens(store)
+        now = backend.clock.time()
+        if expiring.due(now):
+            forgotten = _recently_forgotten(store)
+            for token_id in expiring.take_due(now):
+                forgotten[token_id] = store.tokens.pop(token_id)["expires_at"]
+                if len(forgotten) > RECENTLY_FORGOTTEN:
+                    forgotten.popitem(last=False)
+
+
+# How many forgotten tokens' expiry times are kept (the latest), so that the request log can still tell
+# an expired token from one never issued here; bounded, like everything a long-running fake keeps.
+RECENTLY_FORGOTTEN = 1024
+
+
+def _recently_forgotten(store) -> collections.OrderedDict:
+    """token id -> expires_at of the last tokens forgotten (a private attribute of the store, never
+    exported, like the expiry queues)."""
+    forgotten = getattr(store, "_forgotten_tokens", None)
+    if forgotten is None:
+        forgotten = collections.OrderedDict()
+        store._forgotten_tokens = forgotten
+    return forgotten
+
+
 def validate_token(backend, token_id) -> dict:
     """The token record, or 401 if missing, unknown, revoked or expired on the fake clock."""
     if not token_id:
         raise Unauthorized(AUTH_REQUIRED, hint="no token")
+    forget_expired_tokens(backend)
     token = backend.store.tokens.get(token_id)
     now = backend.clock.time()
     if token is None or token["revoked"] or token["expires_at"] <= now:
-        raise Unauthorized(AUTH_REQUIRED, hint=_token_refused(token, now))
+        raise Unauthorized(AUTH_REQUIRED, hint=_token_refused(backend, token_id, token, now))
     return token
 
 
@@ -207,8 +251,11 @@ def _login_refused(user, user_ref: dict) -> str:
     return f"wrong password for user {user['name']!r}"
 
 
-def _token_refused(token, now: float) -> str:
+def _token_refused(backend, token_id: str, token, now: float) -> str:
     if token is None:
+        expired_at = _recently_forgotten(backend.store).get(token_id)
+        if expired_at is not None:
+            return f"token expired at {isotime(expired_at)} (fake clock: {isotime(now)})"
         return "unknown token (not issued by this fake since its last start, reset or state import)"
     if token["revoked"]:
         return "token revoked"
