@@ -1,7 +1,8 @@
 """The journal: the last requests fakenova answered, for tests to assert on what their code sent.
 
 Bounded (oldest entries fall off), never holds a password: any string under a key that names a
-password or secret is replaced by ``***`` (the Keystone auth body keeps its shape).
+password, a secret or a private key is replaced by ``***``, in request and response bodies alike (the
+Keystone auth body keeps its shape).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from fakenova.domain.patterns import compile_path
 
 MAX_ENTRIES = 10_000
 REDACTED = "***"
-_SECRET_WORDS = ("pass", "secret")  # password, adminPass, new_password, original_password, secret...
+# password, adminPass, new_password, original_password, secret..., and a new key pair's private_key
+_SECRET_WORDS = ("pass", "secret", "private_key")
 
 
 def redact(value):
@@ -46,18 +48,22 @@ class Journal:
             self._entries.clear()
 
     def entries(self, *, method: str | None = None, path: str | None = None, status: int | None = None,
-                project_ids: set | None = None) -> list[dict]:
-        """Entries oldest first, filtered; ``project_ids`` is the set an entry's project must be in."""
+                project_ids: set | None = None, limit: int | None = None) -> list[dict]:
+        """Entries oldest first, filtered; ``project_ids`` is the set an entry's project must be in;
+        ``limit`` keeps the newest that many of those."""
         path_matches = compile_path(path) if path else None
         with self._lock:
             snapshot = list(self._entries)
-        return [
-            copy.deepcopy(entry) for entry in snapshot
+        matching = [
+            entry for entry in snapshot
             if (method is None or entry["method"] == method.upper())
             and (path_matches is None or path_matches(entry["path"]))
             and (status is None or entry["status"] == status)
             and (project_ids is None or entry["project_id"] in project_ids)
         ]
+        if limit is not None:
+            matching = matching[len(matching) - limit:] if limit < len(matching) else matching
+        return [copy.deepcopy(entry) for entry in matching]
 
     def __len__(self) -> int:
         return len(self._entries)
