@@ -40,7 +40,7 @@
 
   function iso(seconds) {
     if (typeof seconds !== "number") return seconds === null || seconds === undefined ? "" : String(seconds);
-    return new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+    return new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, "Z").replace("T", " ");
   }
 
   function short(id) { return typeof id === "string" && id.length > 13 ? id.slice(0, 8) + "…" : id; }
@@ -311,7 +311,7 @@
       return {
         key: "fault:" + rule.id, attrs: {"data-rule-id": rule.id},
         cells: [rule.id, h("span", {"class": "mono", text: compact(rule.match, 100)}), effect,
-                rule.times === null ? "∞" : rule.times, rule.after,
+                rule.times === null ? "∞" : rule.times, rule.build === "error" ? "–" : rule.after,
                 h("td", {"class": "matched", text: String(rule.matched)}), h("td", {"class": "fired", text: String(rule.fired)}),
                 remove],
         detail: function () { return jsonBlock("rule", rule); },
