@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from fakenova.api.common import JSON_TYPES, backend, parse_json
 from fakenova.clock import isoformat
 from fakenova.domain.control.faults import RequestFacts
-from fakenova.domain.control.journal import redact
+from fakenova.domain.control.journal import RawBody, redact
 from fakenova.errors import APIError
 
 log = logging.getLogger("fakenova.requests")
@@ -168,8 +168,8 @@ def _journal_entry(response: Response) -> dict:
 
 
 def _response_body(response: Response):
-    """The answer's JSON (secrets redacted) or text; None for no body, a stream (image data) or binary.
-    A body over ``MAX_JOURNALED_RESPONSE`` is named by its size only."""
+    """The answer's body, read as JSON (secrets redacted) or text when the journal is read; None for no
+    body, a stream (image data) or binary. A body over ``MAX_JOURNALED_RESPONSE`` is named by its size."""
     if response.is_streamed or response.direct_passthrough:
         return None
     mimetype = response.mimetype or ""
@@ -179,13 +179,7 @@ def _response_body(response: Response):
         return None
     if length > MAX_JOURNALED_RESPONSE:
         return f"({length} bytes, not kept)"
-    data = response.get_data()
-    if mimetype in JSON_TYPES:
-        try:
-            return redact(parse_json(data))
-        except (ValueError, UnicodeDecodeError):
-            pass
-    return data.decode("utf-8", "replace")
+    return RawBody(response.get_data(), mimetype in JSON_TYPES)
 
 
 def _logged_path() -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import collections
 import copy
+import json
 import threading
+from dataclasses import dataclass
 
 from fakenova.domain.patterns import compile_path
 
@@ -32,6 +34,23 @@ def redact(value):
 def _is_secret(key) -> bool:
     lowered = str(key).lower()
     return any(word in lowered for word in _SECRET_WORDS)
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A response body as it was sent. Parsing and redacting it costs more than answering a small
+    request, so it happens when the journal is read, once per entry."""
+
+    data: bytes
+    is_json: bool
+
+    def readable(self):
+        if self.is_json:
+            try:
+                return redact(json.loads(self.data))
+            except (ValueError, RecursionError):
+                pass
+        return self.data.decode("utf-8", "replace")
 
 
 class Journal:
@@ -63,7 +82,11 @@ class Journal:
         ]
         if limit is not None:
             matching = matching[len(matching) - limit:] if limit < len(matching) else matching
-        return [copy.deepcopy(entry) for entry in matching]
+        with self._lock:
+            for entry in matching:
+                if isinstance(entry.get("response_body"), RawBody):
+                    entry["response_body"] = entry["response_body"].readable()  # kept for later reads
+            return [copy.deepcopy(entry) for entry in matching]
 
     def __len__(self) -> int:
         return len(self._entries)
