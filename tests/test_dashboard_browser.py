@@ -87,15 +87,26 @@ def _wait(driver, condition, message: str):
     return WebDriverWait(driver, WAIT, poll_frequency=0.1).until(lambda d: condition(d), message)
 
 
-def _css(driver, selector: str):
-    from selenium.webdriver.common.by import By
+# Each read or click of drawn content is one script call: the page redraws a section when its data
+# changes, so an element found in one WebDriver call may be gone by the next.
 
-    return driver.find_elements(By.CSS_SELECTOR, selector)
+def _read(driver, selector: str, attribute: str | None = None) -> str | None:
+    """The first match's rendered text (or ``attribute``), None when nothing matches."""
+    return driver.execute_script(
+        "var el = document.querySelector(arguments[0]);"
+        "return el ? (arguments[1] ? el.getAttribute(arguments[1]) : el.innerText) : null;", selector, attribute)
+
+
+def _count(driver, selector: str) -> int:
+    return driver.execute_script("return document.querySelectorAll(arguments[0]).length;", selector)
+
+
+def _click(driver, selector: str) -> None:
+    driver.execute_script("document.querySelector(arguments[0]).click();", selector)
 
 
 def _server_status(driver, server_id: str) -> str | None:
-    rows = _css(driver, f'tr[data-server-id="{server_id}"]')
-    return rows[0].get_attribute("data-status") if rows else None
+    return _read(driver, f'tr[data-server-id="{server_id}"]', "data-status")
 
 
 def _screenshot(driver, name: str) -> Path:
@@ -128,7 +139,7 @@ def test_a_person_drives_a_live_fake_from_the_dashboard(browser, served, tmp_pat
     image = next(iter(conn.image.images()))
     server = conn.compute.create_server(name="web-1", image_id=image.id, flavor_id="1", networks="auto")
     _wait(driver, lambda d: _server_status(d, server.id) == "BUILD", "the new server never showed as BUILD")
-    assert _css(driver, "#timeline-body tr.expandable"), "the build's steps are not on the timeline"
+    assert _count(driver, "#timeline-body tr.expandable") == 4, "the build's steps are not on the timeline"
     assert conn.compute.get_server(server.id).status == "BUILD"  # the frozen clock holds it there
 
     advance = driver.find_element(By.ID, "advance-seconds")
@@ -136,8 +147,8 @@ def test_a_person_drives_a_live_fake_from_the_dashboard(browser, served, tmp_pat
     advance.send_keys("10")
     driver.find_element(By.ID, "advance").click()
     _wait(driver, lambda d: _server_status(d, server.id) == "ACTIVE", "the server did not become ACTIVE")
-    row = _css(driver, f'tr[data-server-id="{server.id}"]')[0]
-    assert "compute1" in row.text and "private: 10.0.0." in row.text
+    row = _read(driver, f'tr[data-server-id="{server.id}"]')
+    assert "compute1" in row and "private: 10.0.0." in row
     assert conn.compute.get_server(server.id).status == "ACTIVE"
 
     # A fault rule from the page's form: the flavor list answers 503.
@@ -148,7 +159,7 @@ def test_a_person_drives_a_live_fake_from_the_dashboard(browser, served, tmp_pat
     status.send_keys("503")
     driver.find_element(By.ID, "fault-message").send_keys("maintenance window")
     driver.find_element(By.ID, "fault-add").click()
-    _wait(driver, lambda d: _css(d, 'tr[data-rule-id="rule-1"]'), "the new rule never showed")
+    _wait(driver, lambda d: _count(d, 'tr[data-rule-id="rule-1"]'), "the new rule never showed")
     [rule] = fake.faults()
     assert rule["match"] == {"method": "GET", "path": "*/flavors/detail"}
     assert rule["response"] == {"status": 503, "message": "maintenance window"}
@@ -159,15 +170,14 @@ def test_a_person_drives_a_live_fake_from_the_dashboard(browser, served, tmp_pat
 
     driver.find_element(By.ID, "filter-status").send_keys("503")
     failing = 'tr.journal-row[data-status="503"]'
-    _wait(driver, lambda d: _css(d, failing) and len(_css(d, "tr.journal-row")) == 1,
+    _wait(driver, lambda d: _count(d, failing) == 1 and _count(d, "tr.journal-row") == 1,
           "the failing request never showed alone in the filtered journal")
-    row = _css(driver, failing)[0]
-    assert row.get_attribute("data-path") == "/compute/v2.1/flavors/detail" and "rule-1" in row.text
-    row.click()
-    _wait(driver, lambda d: "maintenance window" in d.find_element(By.ID, "journal-body").text,
+    assert _read(driver, failing, "data-path") == "/compute/v2.1/flavors/detail"
+    assert "rule-1" in _read(driver, failing)
+    _click(driver, failing)
+    _wait(driver, lambda d: "maintenance window" in _read(d, "#journal-body"),
           "the failing request's response body did not open")
-    fired = _css(driver, 'tr[data-rule-id="rule-1"] td.fired')[0]
-    assert fired.text == "1"
+    assert _read(driver, 'tr[data-rule-id="rule-1"] td.fired') == "1"
     _screenshot(driver, "dashboard.png")
 
     # The report: one file, opened with the server gone.
@@ -178,6 +188,10 @@ def test_a_person_drives_a_live_fake_from_the_dashboard(browser, served, tmp_pat
     _wait(driver, lambda d: _server_status(d, server.id) == "ACTIVE", "the report does not show the server")
     assert driver.find_element(By.ID, "mode").text.startswith("report")
     assert not driver.find_element(By.ID, "freeze").is_displayed()  # no controls without a server
-    assert _css(driver, failing) and "rule-1" in driver.find_element(By.ID, "faults-body").text
+    assert _count(driver, failing) == 1 and "rule-1" in _read(driver, "#faults-body")
+    assert _count(driver, "tr.journal-row") > 1
+    driver.find_element(By.ID, "filter-path").send_keys("*/flavors/*")  # filtered in the page itself
+    _wait(driver, lambda d: _count(d, "tr.journal-row") == 1 and _count(d, failing) == 1,
+          "the report's own filter did not narrow the journal to the failing request")
     _screenshot(driver, "report.png")
     assert [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"] == []

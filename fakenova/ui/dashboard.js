@@ -344,17 +344,25 @@
             status: $("filter-status").value.trim(), project: $("filter-project").value.trim()};
   }
 
-  // The report has no server to filter for it: the same filters, applied to the embedded entries.
+  // The report has no server to filter for it: the same filters (globs as fnmatch reads them,
+  // "^" for a regular expression), applied to the embedded entries.
   function filteredOffline(entries, f) {
     var pathTest = null;
     if (f.path) {
-      pathTest = f.path[0] === "^" ? new RegExp(f.path)
-        : new RegExp("^" + f.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*") + "$");
+      try {
+        pathTest = f.path[0] === "^" ? new RegExp(f.path)
+          : new RegExp("^" + f.path.replace(/\/+$/, "").replace(/[.+^${}()|[\]\\]/g, "\\$&")
+                                   .replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+        showError("");
+      } catch (error) {
+        showError("path: " + error.message);
+        return [];
+      }
     }
     return entries.filter(function (e) {
       return (!f.method || e.method === f.method) && (!f.status || String(e.status) === f.status)
         && (!f.project || e.project_id === f.project || projectName(e.project_id) === f.project)
-        && (!pathTest || pathTest.test(e.path));
+        && (!pathTest || pathTest.test(e.path.replace(/\/+$/, "") || "/"));
     });
   }
 
