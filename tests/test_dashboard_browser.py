@@ -3,8 +3,8 @@ chromedriver, against a live `fakenova serve`.
 
 A person's walk through it: open the page with the control token, freeze the clock, create a server
 with openstacksdk, see it BUILD, advance the clock with the page's control, see it ACTIVE, add a fault
-rule with the page's form, see the failing request in the journal (filtered, with its bodies), then
-open the saved report with the server stopped. Screenshots go to test-artifacts/ (or
+rule with the page's form, see the failing request in the journal (filtered, with its bodies), force
+a status from the server's row, then open the saved report with the server stopped. Screenshots go to test-artifacts/ (or
 $FAKENOVA_TEST_ARTIFACTS) for CI to keep.
 
 Without chromium and chromium-driver the tests skip and say so; under CI (CI=true, where .ci/run
@@ -180,12 +180,20 @@ def test_a_person_drives_a_live_fake_from_the_dashboard(browser, served, tmp_pat
     assert _read(driver, 'tr[data-rule-id="rule-1"] td.fired') == "1"
     _screenshot(driver, "dashboard.png")
 
+    # Force a status from the server's row (pick it in the row's list, press Force).
+    driver.execute_script(
+        "var row = document.querySelector(arguments[0]); var pick = row.querySelector('select.force-status');"
+        "pick.value = 'SHUTOFF'; pick.dispatchEvent(new Event('change')); row.querySelector('button.force').click();",
+        f'tr[data-server-id="{server.id}"]')
+    _wait(driver, lambda d: _server_status(d, server.id) == "SHUTOFF", "the forced status never showed")
+    assert conn.compute.get_server(server.id).status == "SHUTOFF"
+
     # The report: one file, opened with the server gone.
     report = fake.report(tmp_path / "report.html")
     process.kill()
     process.communicate(timeout=10)
     driver.get(report.as_uri())
-    _wait(driver, lambda d: _server_status(d, server.id) == "ACTIVE", "the report does not show the server")
+    _wait(driver, lambda d: _server_status(d, server.id) == "SHUTOFF", "the report does not show the server")
     assert driver.find_element(By.ID, "mode").text.startswith("report")
     assert not driver.find_element(By.ID, "freeze").is_displayed()  # no controls without a server
     assert _count(driver, failing) == 1 and "rule-1" in _read(driver, "#faults-body")
