@@ -41,7 +41,8 @@ def test_overview_shows_servers_by_project_with_state_host_and_addresses(frozen)
     server_id = create_server(api, "web-1").json["server"]["id"]
     picture = overview(api)
     [server] = picture["servers"]
-    assert (server["id"], server["name"], server["status"], server["task_state"]) == (server_id, "web-1", "BUILD", "scheduling")
+    assert (server["id"], server["name"], server["status"], server["task_state"]) == (
+        server_id, "web-1", "BUILD", "scheduling")
     assert picture["projects"][server["project_id"]] == "demo"
     assert server["transition"]["action"] == "build"
     assert [(step["server_name"], step["action"], step["step"]) for step in picture["timeline"]] == [
@@ -88,7 +89,8 @@ def test_a_collection_added_later_shows_up_without_changes(api):
     api.backend.store.routers = {"r1": {"id": "r1", "name": "edge", "status": "ACTIVE"}}
     api.backend.store.gizmos = {"g1": {"id": "g1", "name": "new kind"}}
     sections = overview(api)["sections"]
-    assert sections["network"]["routers"] == {"total": 1, "records": [["r1", {"id": "r1", "name": "edge", "status": "ACTIVE"}]]}
+    assert sections["network"]["routers"] == {
+        "total": 1, "records": [["r1", {"id": "r1", "name": "edge", "status": "ACTIVE"}]]}
     assert sections["other"]["gizmos"]["total"] == 1
 
 
@@ -193,7 +195,8 @@ def test_the_journal_keeps_response_bodies_redacted(api):
     assert keypair["response_body"]["keypair"]["private_key"] == "***"
     assert created["response_body"]["server"]["id"] == server["id"]
     assert created["response_body"]["server"]["adminPass"] == "***"
-    assert missing["response_body"] == {"itemNotFound": {"code": 404, "message": "Instance missing could not be found."}}
+    assert missing["response_body"] == {
+        "itemNotFound": {"code": 404, "message": "Instance missing could not be found."}}
     everything = json.dumps(entries)
     assert server["adminPass"] not in everything and "PRIVATE KEY" not in everything
 
@@ -213,7 +216,8 @@ def test_the_journal_limit_keeps_the_newest(api):
     assert [e["path"] for e in newest] == ["/compute/v2.1/servers/missing-3", "/compute/v2.1/servers/missing-4"]
     assert api.client.get("/_fake/requests?limit=0").json["requests"] == []
     bad = api.client.get("/_fake/requests?limit=-1")
-    assert (bad.status_code, bad.json["error"]["message"]) == (400, "limit must be a number of entries (the newest are kept).")
+    assert (bad.status_code, bad.json["error"]["message"]) == (
+        400, "limit must be a number of entries (the newest are kept).")
 
 
 # --- FakeNova.report ------------------------------------------------------------------------------
@@ -225,7 +229,8 @@ def test_fakenova_report_writes_the_file(tmp_path):
     written = fake.report(tmp_path / "reports" / "run.html")
     assert written == tmp_path / "reports" / "run.html"
     snapshot = embedded_snapshot(written.read_text(encoding="utf-8"))
-    assert [record["name"] for _key, record in snapshot["overview"]["sections"]["compute"]["keypairs"]["records"]] == ["ci-key"]
+    keypairs = snapshot["overview"]["sections"]["compute"]["keypairs"]["records"]
+    assert [record["name"] for _key, record in keypairs] == ["ci-key"]
 
 
 def test_fakenova_report_of_a_remote_fake_with_a_token(tmp_path):

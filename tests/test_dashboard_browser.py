@@ -4,8 +4,8 @@ chromedriver, against a live `fakenova serve`.
 A person's walk through it: open the page with the control token, freeze the clock, create a server
 with openstacksdk, see it BUILD, advance the clock with the page's control, see it ACTIVE, add a fault
 rule with the page's form, see the failing request in the journal (filtered, with its bodies), force
-a status from the server's row, then open the saved report with the server stopped. Screenshots go to test-artifacts/ (or
-$FAKENOVA_TEST_ARTIFACTS) for CI to keep.
+a status from the server's row, then open the saved report with the server stopped. Screenshots go
+to test-artifacts/ (or $FAKENOVA_TEST_ARTIFACTS) for CI to keep.
 
 Without chromium and chromium-driver the tests skip and say so; under CI (CI=true, where .ci/run
 installs them) a missing browser fails instead.

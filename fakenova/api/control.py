@@ -30,8 +30,8 @@ def prepare_request() -> None:
     presented = request.headers.get(TOKEN_HEADER) or dashboard.presented_token()
     # Compared as bytes: compare_digest refuses non-ASCII str, and a header can hold any byte.
     if expected and not hmac.compare_digest(presented.encode(), expected.encode()):
-        raise Unauthorized(f"The control plane needs a valid {TOKEN_HEADER} header."
-                           + (" Open the dashboard as /_fake/ui?token=..." if request.path.startswith(dashboard.PAGE) else ""))
+        hint = " Open the dashboard as /_fake/ui?token=..." if request.path.startswith(dashboard.PAGE) else ""
+        raise Unauthorized(f"The control plane needs a valid {TOKEN_HEADER} header.{hint}")
 
 
 def _body(*, required: bool = True):
