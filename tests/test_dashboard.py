@@ -14,6 +14,7 @@ from fakenova import create_app
 from fakenova.api.dashboard import COOKIE
 from fakenova.config import Settings
 from fakenova.domain.control.forced_status import STATUSES
+from fakenova.domain.control.journal import Journal, RawBody
 from fakenova.testing import FakeNova
 from tests.conftest import password_auth
 from tests.test_control import create_server
@@ -266,3 +267,13 @@ def test_a_failed_test_leaves_a_report_for_ci(pytester, tmp_path):
     assert written.name == "test_downstream.py_test_fails_with_a_keypair.html"
     keypairs = embedded_snapshot(written.read_text(encoding="utf-8"))["overview"]["sections"]["compute"]["keypairs"]
     assert [record["name"] for _key, record in keypairs["records"]] == ["left-behind"]
+
+
+def test_response_bodies_count_in_the_journals_byte_bound():
+    journal = Journal(max_entries=100, max_bytes=3000)
+    for index in range(5):
+        journal.record({"method": "GET", "path": f"/{index}", "status": 200, "project_id": None,
+                        "response_body": RawBody(json.dumps({"x": "y" * 1000}).encode(), True)})
+    kept = journal.entries()
+    assert [entry["path"] for entry in kept] == ["/3", "/4"]  # about 1.1 KB each with its response body
+    assert kept[-1]["response_body"] == {"x": "y" * 1000}
