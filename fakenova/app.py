@@ -65,6 +65,7 @@ def _index() -> Response:
         "auth_url": f"{base}/identity",
         "services": {prefix: f"{base}/{prefix}" for prefix in services if prefix != "_fake"},
         "control": f"{base}/_fake",
+        "dashboard": f"{base}/_fake/ui",
         "readme": f"{base}/readme",
     })
 

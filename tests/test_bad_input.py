@@ -217,10 +217,12 @@ def test_the_root_is_a_json_index(live):
         "services": {prefix: f"{live.url}/{prefix}" for prefix in
                      ("identity", "compute", "image", "networking", "volume")},
         "control": f"{live.url}/_fake",
+        "dashboard": f"{live.url}/_fake/ui",
         "readme": f"{live.url}/readme",
     }
     readme = requests.get(response.json()["readme"], timeout=10)
     assert readme.status_code == 200 and readme.headers["Content-Type"].startswith("text/markdown")
     assert readme.text.startswith("# fakenova\n")
+    assert requests.get(response.json()["dashboard"], timeout=10).status_code == 200
     # The auth URL it names is the one clients log in with.
     assert live.openstack("token", "issue", "-f", "json")["project_id"]
