@@ -19,6 +19,23 @@ JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
 MAX_JSON_DEPTH = 100
 
 
+# Request body limits. Every service's API takes at most settings.max_body_size (oslo.middleware's
+# limit: 413 above it). A service module may set BODY_LIMIT and a view @body_limit(n) for their own;
+# NO_LIMIT means none (the control plane, so that whatever GET /_fake/state exports, PUT takes back).
+# app._start_request applies them, in that one place.
+NO_LIMIT = sys.maxsize
+
+
+def body_limit(limit: int):
+    """Decorate a view whose request body may be up to ``limit`` bytes (instead of max_body_size)."""
+
+    def decorator(view):
+        view.body_limit = limit
+        return view
+
+    return decorator
+
+
 def parse_json(raw: bytes | str):
     """``json.loads`` that raises ValueError also for JSON nested deeper than ``MAX_JSON_DEPTH``."""
     try:
@@ -36,21 +53,10 @@ def parse_json(raw: bytes | str):
     return value
 
 
-def streams_body(view):
-    """Mark a handler that reads its own request body as a stream (Glance image data): the API body
-    limit (``settings.max_body_size``) does not apply to it; the handler enforces its own."""
-    view.streams_body = True
-    return view
-
-
-def apply_body_limit() -> None:
-    """The one place the request-body limit is decided: ``settings.max_body_size`` for every route
-    (oslo.middleware's sizelimit in front of each service), except handlers marked ``streams_body``."""
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    if getattr(view, "streams_body", False):
-        request.max_content_length = sys.maxsize  # Flask treats None as "use the app's default"
-    else:
-        request.max_content_length = backend().settings.max_body_size
+def log_hint(text: str) -> None:
+    """Add a note to this request's log line (``fakenova.requests``): why an answer is what it is,
+    where the answer itself may not say."""
+    g.setdefault("log_hints", []).append(text)
 
 
 def backend() -> Backend:

@@ -12,7 +12,7 @@ import urllib.parse
 
 from flask import Blueprint, Response, jsonify, request
 
-from fakenova.api.common import authenticate, backend, base_url, context, parse_json, streams_body
+from fakenova.api.common import NO_LIMIT, authenticate, backend, base_url, context, body_limit, parse_json
 from fakenova.clock import isotime
 from fakenova.domain.compute import lifecycle
 from fakenova.domain.image import image_data, images, members
@@ -194,7 +194,7 @@ def update_image(image_id):
 
 
 @bp.put("/v2/images/<image_id>/file")
-@streams_body
+@body_limit(NO_LIMIT)  # image data streams; Glance's image_size_cap bounds it
 def upload_image_data(image_id):
     """The data streams in chunks past the API body limit; Glance's image_size_cap bounds it."""
     _require_octet_stream()
@@ -333,7 +333,7 @@ def show_schema(name):
 # --- interoperable import ---------------------------------------------------------------------------
 
 @bp.put("/v2/images/<image_id>/stage")
-@streams_body
+@body_limit(NO_LIMIT)  # image data streams; Glance's image_size_cap bounds it
 def stage_image_data(image_id):
     _require_octet_stream()
     image_data.stage(backend(), context(), image_id, request.stream, size_hint=_size_hint())
