@@ -251,3 +251,23 @@ def test_import_refusals(api):
         assert (response.status_code, response.get_data(as_text=True)) == (status, glance_text(titles[status], message))
     web = api.post(f"{IMAGES}/{image_id}/import", json={"method": {"name": "web-download", "uri": "http://x/y"}})
     assert web.status_code == 400 and "not supported by fakenova" in web.get_data(as_text=True)
+
+
+def test_seeded_images_download_as_zeros_that_match_their_hashes(api, backend):
+    from tests.server_helpers import image_id
+
+    seeded = image_id(backend)
+    image = api.get(f"{IMAGES}/{seeded}").get_json()
+    response = api.get(f"{IMAGES}/{seeded}/file")
+    data = response.get_data()
+    assert response.status_code == 200 and len(data) == image["size"] == int(response.headers["Content-Length"])
+    assert data == bytes(image["size"])
+    assert hashlib.md5(data).hexdigest() == image["checksum"] == response.headers["Content-MD5"]
+    assert hashlib.sha512(data).hexdigest() == image["os_hash_value"]
+
+
+def test_cli_saves_the_seeded_image(live, tmp_path):
+    saved = tmp_path / "cirros.img"
+    live.openstack("image", "save", "--file", str(saved), "cirros-0.6.2-x86_64-disk")
+    shown = live.openstack("image", "show", "cirros-0.6.2-x86_64-disk", "-f", "json")
+    assert saved.stat().st_size == shown["size"] and hashlib.md5(saved.read_bytes()).hexdigest() == shown["checksum"]

@@ -222,14 +222,18 @@ def _size_hint() -> int | None:
 def download_image_data(image_id):
     """200 with the data (Content-MD5 is the hex checksum, as Glance sends it), 206 for a Range,
     204 when the image has no data."""
-    data = image_data.download(backend(), context(), image_id)
-    if data is None:
+    found = image_data.download(backend(), context(), image_id)
+    if found is None:
         return Response(status=204)
+    data, length = found
     image = images.get(backend(), image_id, context())
     response = Response(data, mimetype="application/octet-stream")
+    response.headers["Content-Length"] = str(length)
     if image["checksum"]:
         response.headers["Content-MD5"] = image["checksum"]
-    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))
+    if isinstance(data, bytes):
+        return response.make_conditional(request, accept_ranges=True, complete_length=length)
+    return response  # generated zeros stream whole
 
 
 def _json_request():

@@ -449,7 +449,7 @@ def _uploaded(backend, server: dict) -> None:
     if image is not None:
         with_data = images.new_record(backend, image_id=image["id"], name=image["name"], owner=image["owner"])
         image.update({key: with_data[key] for key in ("size", "virtual_size", "checksum", "os_hash_algo",
-                                                     "os_hash_value")})
+                                                     "os_hash_value", "zero_data")})
         image.update(status="active", container_format=image["container_format"] or "bare",
                      disk_format=image["disk_format"] or "qcow2", updated_at=backend.clock.time())
     if "backup_type" in upload:

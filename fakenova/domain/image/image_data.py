@@ -6,7 +6,8 @@ An upload is read in chunks, never whole: ``size``, ``checksum`` (md5) and ``os_
 The bytes themselves are kept in ``store.image_data`` (image id -> the data as a latin-1 string: one
 byte per character in CPython, and JSON-ready for the state export) while all kept data together stays
 within ``settings.image_data_memory``; beyond that an image keeps its size and hashes only, and
-downloading it is a 503 that says so. Seeded images have hashes but no data, the same way.
+downloading it is a 503 that says so. Seeded images and Nova's snapshots read as zeros of their size
+(their hashes are the zeros'), and images made from volumes keep size and hashes only.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def finish(backend, image: dict, *, size: int, checksum: str, os_hash_value: str
                            "deleted during the upload.", code=410)
         if data is not None and _kept_bytes(store) + size <= backend.settings.image_data_memory:
             store.image_data[image["id"]] = "".join(data)
-        image.update(status="active", size=size, checksum=checksum, os_hash_algo="sha512",
+        image.update(status="active", size=size, checksum=checksum, os_hash_algo="sha512", zero_data=False,
                      os_hash_value=os_hash_value, updated_at=backend.clock.time(),
                      # Glance inspects a bare container: a raw image's virtual size is its size.
                      virtual_size=size if image["container_format"] == "bare" and image["disk_format"] == "raw"
@@ -119,8 +120,9 @@ def _kept_bytes(store) -> int:
     return sum(len(data) for data in store.image_data.values())
 
 
-def download(backend, context, image_id: str) -> bytes | None:
-    """GET /v2/images/{id}/file: the data, or None when the image has none (Glance's 204)."""
+def download(backend, context, image_id: str):
+    """GET /v2/images/{id}/file: (the data as bytes or as an iterable of chunks, its length), or None
+    when the image has none (Glance's 204). Seeded images and Nova's snapshots read as zeros."""
     with backend.store.lock:
         image = images.get(backend, image_id, context)
         if image["status"] == "deactivated" and not context.is_admin:
@@ -128,15 +130,16 @@ def download(backend, context, image_id: str) -> bytes | None:
         if image["status"] not in ("active", "deactivated") or image["size"] is None:
             return None
         data = backend.store.image_data.get(image_id)
-    if data is None:
-        if image["size"] == 0:
-            return b""
-        log.warning("image %s: download of data fakenova did not keep", image_id)
-        raise ServiceUnavailable(
-            f"fakenova keeps no data for image {image_id}: only its size ({image['size']} bytes) and hashes. "
-            "Seeded images have none, and uploads beyond the image_data_memory setting keep none.")
-    return data.encode("latin-1")
-
+    if data is not None:
+        return data.encode("latin-1"), image["size"]
+    if image["size"] == 0:
+        return b"", 0
+    if image.get("zero_data"):
+        return images.zero_chunks(image["size"]), image["size"]
+    log.warning("image %s: download of data fakenova did not keep", image_id)
+    raise ServiceUnavailable(
+        f"fakenova keeps no data for image {image_id}: only its size ({image['size']} bytes) and hashes. "
+        "Uploads beyond the image_data_memory setting, and images made from volumes, keep none.")
 
 
 # --- interoperable import: glance-direct (stage, then import) --------------------------------------

@@ -49,12 +49,21 @@ def new_record(backend, *, image_id: str, name: str, owner: str | None, status: 
                visibility: str = "public", container_format: str = "bare", disk_format: str = "qcow2",
                size: int | None = 21430272, virtual_size: int | None = 117440512, min_disk: int = 0,
                min_ram: int = 0, tags=(), properties: dict | None = None, protected: bool = False,
-               os_hidden: bool = False) -> dict:
-    """A complete image record (not stored). Hashes are derived from the name: there is no data."""
+               os_hidden: bool = False, zero_data: bool = True) -> dict:
+    """A complete image record (not stored). An active one's data reads as ``size`` zero bytes
+    (``zero_data``: seeds and Nova's snapshots), and its hashes are those of the zeros, so a download
+    verifies; with ``zero_data`` False the hashes come from the name and there is no data to read."""
     if visibility not in VISIBILITIES:
         raise ConfigError(f"images: visibility must be one of {', '.join(VISIBILITIES)}: {visibility!r}")
     now = backend.clock.time()
     has_data = status == "active"
+    zero_data = zero_data and has_data and size is not None
+    md5 = sha512 = None
+    if zero_data:
+        md5, sha512 = zero_digests(int(size))
+    elif has_data:
+        label = (name or image_id).encode()
+        md5, sha512 = hashlib.md5(label).hexdigest(), hashlib.sha512(label).hexdigest()
     return {
         "id": image_id,
         "name": name,
@@ -68,15 +77,43 @@ def new_record(backend, *, image_id: str, name: str, owner: str | None, status: 
         "virtual_size": int(virtual_size) if virtual_size is not None and has_data else None,
         "min_disk": int(min_disk),
         "min_ram": int(min_ram),
-        "checksum": hashlib.md5(name.encode()).hexdigest() if has_data else None,
+        "checksum": md5 if has_data else None,
         "os_hash_algo": "sha512" if has_data else None,
-        "os_hash_value": hashlib.sha512(name.encode()).hexdigest() if has_data else None,
+        "os_hash_value": sha512 if has_data else None,
+        "zero_data": zero_data,
         "owner": owner,
         "tags": list(tags),
         "properties": dict(properties or {}),
         "created_at": now,
         "updated_at": now,
     }
+
+
+# md5 and sha512 of N zero bytes for the seeded images' size, so start-up hashes nothing.
+_ZERO_DIGESTS = {21430272: ("7973f73037542b3c0683cf53eba75a0a",
+                            "0f4be2a84bbdab0c1c4ef5b24e2711f5814db1868c7718fe82ca67a94b077892c45cc0a78dff9d5c5ca23a81f5277ff1e"
+                            "6dd034711684d7f070fdefc040de133")}
+ZERO_CHUNK = bytes(1 << 20)
+
+
+def zero_digests(size: int) -> tuple[str, str]:
+    """(md5, sha512) of ``size`` zero bytes, computed once per size."""
+    if size not in _ZERO_DIGESTS:
+        md5, sha512 = hashlib.md5(), hashlib.sha512()
+        for chunk in zero_chunks(size):
+            md5.update(chunk)
+            sha512.update(chunk)
+        _ZERO_DIGESTS[size] = (md5.hexdigest(), sha512.hexdigest())
+    return _ZERO_DIGESTS[size]
+
+
+def zero_chunks(size: int):
+    """``size`` zero bytes, 1 MiB at a time."""
+    left = size
+    while left > 0:
+        chunk = ZERO_CHUNK if left >= len(ZERO_CHUNK) else bytes(left)
+        left -= len(chunk)
+        yield chunk
 
 
 def is_visible(image: dict, context) -> bool:
@@ -301,7 +338,8 @@ def add_from_volume(backend, context, *, name: str, disk_format: str, container_
         kept = {key: value for key, value in properties.items() if key not in _CORE_IMAGE_METADATA}
         record = new_record(backend, image_id=store.ids.uuid(), name=name, owner=context.project_id,
                             visibility=visibility, disk_format=disk_format, container_format=container_format,
-                            size=size, virtual_size=size, properties=kept, protected=protected)
+                            size=size, virtual_size=size, properties=kept, protected=protected,
+                            zero_data=False)
         store.images[record["id"]] = record
         return record
 
@@ -331,20 +369,6 @@ def update(backend, context, image_id: str, operations, *, media_type: str = PAT
                 image["properties"][key] = value
         image["updated_at"] = backend.clock.time()
         return image
-
-
-def upload(backend, context, image_id: str, data: bytes) -> None:
-    """PUT /v2/images/{id}/file: the data lands, the image turns active with its size and hashes."""
-    with backend.store.lock:
-        image = _writable(backend, context, image_id)
-        if image["status"] != "queued":
-            raise Conflict(f"Image status transition from {image['status']} to saving is not allowed")
-        if not image["disk_format"] or not image["container_format"]:
-            raise BadRequest("Properties disk_format, container_format must be set prior to saving data.")
-        image.update(status="active", size=len(data), checksum=hashlib.md5(data).hexdigest(),
-                     os_hash_algo="sha512", os_hash_value=hashlib.sha512(data).hexdigest(),
-                     virtual_size=len(data) if image["disk_format"] == "raw" else None,
-                     updated_at=backend.clock.time())
 
 
 def _writable(backend, context, image_id: str) -> dict:
