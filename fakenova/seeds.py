@@ -64,8 +64,10 @@ NETWORKS = [
         "subnets": [
             {"name": "private-subnet", "ip_version": 4, "cidr": "10.0.0.0/26", "gateway_ip": "10.0.0.1"},
             {"name": "ipv6-private-subnet", "ip_version": 6, "cidr": "fd6c:5a3e:4b1f::/64",
-             "gateway_ip": "fd6c:5a3e:4b1f::1"},
+             "gateway_ip": "fd6c:5a3e:4b1f::1", "ipv6_ra_mode": "slaac", "ipv6_address_mode": "slaac"},
         ],
+        # devstack's router1: an interface on each private subnet, its gateway on public.
+        "router": {"name": "router1", "gateway": "public"},
     },
     {
         "name": "public",
@@ -73,7 +75,8 @@ NETWORKS = [
         "shared": False,
         "external": True,
         "subnets": [
-            {"name": "public-subnet", "ip_version": 4, "cidr": "172.24.4.0/24", "gateway_ip": "172.24.4.1"},
+            {"name": "public-subnet", "ip_version": 4, "cidr": "172.24.4.0/24", "gateway_ip": "172.24.4.1",
+             "enable_dhcp": False},
         ],
     },
 ]

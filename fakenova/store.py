@@ -23,6 +23,7 @@ COLLECTIONS = (
     "subnets",
     "ports",
     "floatingips",
+    "routers",
     "security_groups",
     "keypairs",
     "servers",

@@ -12,7 +12,7 @@ import urllib.parse
 
 from flask import jsonify, request
 
-from fakenova.api.network.blueprint import bad_request
+from fakenova.api.network.attributes import bad_request
 from fakenova.api.network.views import FILTERS
 from fakenova.domain.network.common import neutron_error
 from fakenova.errors import BadRequest

@@ -14,6 +14,7 @@ ADMIN_ONLY = {
     "network": ("provider:network_type", "provider:physical_network", "provider:segmentation_id"),
     "subnet": ("segment_id",),
     "port": ("binding:host_id", "binding:profile", "binding:vif_details", "binding:vif_type"),
+    "router": ("distributed", "ha"),
 }
 
 _COMMON = {"id": str, "name": str, "project_id": str, "tenant_id": str, "description": str,
@@ -31,6 +32,8 @@ FILTERS = {
                  qos_policy_id=str, **{"binding:host_id": str, "binding:vnic_type": str}),
     "floatingip": dict(_COMMON, floating_ip_address=str, floating_network_id=str, router_id=str, port_id=str,
                        fixed_ip_address=str, status=str, qos_policy_id=str),
+    "router": dict(_COMMON, admin_state_up=bool, status=str, distributed=bool, ha=bool, flavor_id=str,
+                   enable_ndp_proxy=bool),
     "security_group": dict(_COMMON, stateful=bool, shared=bool),
     "security_group_rule": dict(_COMMON, security_group_id=str, direction=str, ethertype=str, protocol=str,
                                 port_range_min=int, port_range_max=int, remote_ip_prefix=str,
@@ -64,16 +67,25 @@ def _copy(value):
     return value
 
 
-def network(record: dict, context) -> dict:
+def network(record: dict, context, backend=None) -> dict:
     return _render(record, "network", context)
 
 
-def subnet(record: dict, context) -> dict:
-    return _render(record, "subnet", context)
+def subnet(record: dict, context, backend=None) -> dict:
+    view = _render(record, "subnet", context)
+    if backend is not None:
+        # subnet-external-network: the subnet mirrors its network's external flag.
+        network = backend.store.networks.get(record["network_id"]) or {}
+        view["router:external"] = bool(network.get("router:external"))
+    return view
 
 
-def port(record: dict, context) -> dict:
+def port(record: dict, context, backend=None) -> dict:
     return _render(record, "port", context)
+
+
+def router(record: dict, context, backend=None) -> dict:
+    return _render(record, "router", context)
 
 
 def floatingip(record: dict, context, backend) -> dict:
@@ -87,11 +99,11 @@ def floatingip(record: dict, context, backend) -> dict:
     return view
 
 
-def security_group(record: dict, context) -> dict:
+def security_group(record: dict, context, backend=None) -> dict:
     view = _render(record, "security_group", context, skip=("security_group_rules",))
     view["security_group_rules"] = [security_group_rule(rule, context) for rule in record["security_group_rules"]]
     return view
 
 
-def security_group_rule(record: dict, context) -> dict:
+def security_group_rule(record: dict, context, backend=None) -> dict:
     return _render(record, "security_group_rule", context)

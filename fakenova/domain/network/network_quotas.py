@@ -75,8 +75,8 @@ def all_overridden(backend) -> list[dict]:
 
 
 def usage(backend, project_id: str) -> dict:
-    """How many of each resource the project holds now (routers, subnet pools and RBAC policies
-    are not modelled: always 0)."""
+    """How many of each resource the project holds now (subnet pools and RBAC policies are not
+    modelled: always 0)."""
     store = backend.store
     with store.lock:
         groups = [g for g in store.security_groups.values() if g["project_id"] == project_id]
@@ -85,7 +85,7 @@ def usage(backend, project_id: str) -> dict:
             "subnet": _count(store.subnets, project_id),
             "subnetpool": 0,
             "port": _count(store.ports, project_id),
-            "router": 0,
+            "router": _count(store.routers, project_id),
             "floatingip": _count(store.floatingips, project_id),
             "security_group": len(groups),
             "security_group_rule": sum(len(g["security_group_rules"]) for g in groups),
@@ -140,8 +140,8 @@ def delete(backend, project_id: str) -> None:
             raise neutron_error(NotFound, "TenantQuotaNotFound", f"Quota for project {project_id} could not be found.")
 
 
-def check_room(backend, project_id: str, resource: str) -> None:
-    """409 OverQuota when one more ``resource`` would pass the project's limit (call under store.lock)."""
+def check_room(backend, project_id: str, resource: str, count: int = 1) -> None:
+    """409 OverQuota when ``count`` more ``resource`` would pass the project's limit (call under store.lock)."""
     limit = limits(backend, project_id)[resource]
-    if limit != UNLIMITED and usage(backend, project_id)[resource] + 1 > limit:
+    if limit != UNLIMITED and usage(backend, project_id)[resource] + count > limit:
         raise neutron_error(Conflict, "OverQuota", f"Quota exceeded for resources: ['{resource}'].")
