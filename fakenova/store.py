@@ -24,6 +24,7 @@ COLLECTIONS = (
     "ports",
     "floatingips",
     "routers",
+    "subnetpools",
     "security_groups",
     "keypairs",
     "servers",

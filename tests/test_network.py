@@ -61,7 +61,7 @@ def test_api_needs_a_token(client):
 
 def test_resource_index_and_extensions(api):
     index = api.get(f"{V2}/").get_json()["resources"]
-    assert {r["collection"] for r in index} == {"networks", "subnets", "ports"}
+    assert {r["collection"] for r in index} == {"networks", "subnets", "subnetpools", "ports"}
     aliases = listed(api.get(f"{V2}/extensions"), "extensions", "alias")
     assert {"external-net", "security-group", "router", "fip-port-details", "filter-validation"} <= set(aliases)
     assert api.get(f"{V2}/extensions/external-net").get_json()["extension"]["name"] == "Neutron external network"

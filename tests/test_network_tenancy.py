@@ -53,7 +53,8 @@ def _normal(rule: str) -> str:
     return re.sub(r"<[^>]*>", "<>", rule)
 
 
-TAGS = "/<any(networks, subnets, ports, routers, floatingips, 'security-groups'):collection>/<resource_id>/tags"
+TAGS = ("/<any(networks, subnets, ports, routers, floatingips, 'security-groups', subnetpools):collection>"
+        "/<resource_id>/tags")
 
 
 def _crud(plural: str, key: str, create_body, update_body, *, create_passes=CREATE, delete_key=None) -> list[Row]:
@@ -80,6 +81,8 @@ ROWS = [
            {"subnet": {"name": "renamed"}}, create_passes=WRITE, delete_key="spare_subnet"),
     *_crud("ports", "port", lambda w: {"port": {"network_id": w["network"]}}, {"port": {"name": "renamed"}},
            create_passes=WRITE),
+    *_crud("subnetpools", "pool", {"subnetpool": {"name": "mine", "prefixes": ["10.150.0.0/16"]}},
+           {"subnetpool": {"name": "renamed"}}),
     *_crud("routers", "router", {"router": {"name": "mine"}}, {"router": {"name": "renamed"}},
            delete_key="spare_router"),
     *_crud("floatingips", "fip", lambda w: {"floatingip": {"floating_network_id": w["public"]}},
@@ -102,6 +105,7 @@ ROWS = [
     Row("POST", TAGS, "/ports/{port}/tags", frozenset(WRITE), 201, {"tags": ["a"]}),
     Row("DELETE", TAGS, "/security-groups/{group}/tags", frozenset(WRITE), 204),
     Row("GET", TAGS + "/<tag>", "/networks/{network}/tags/t", frozenset(READ), 204),
+    Row("GET", TAGS, "/subnetpools/{pool}/tags", frozenset(READ), 200),
     Row("PUT", TAGS + "/<tag>", "/subnets/{subnet}/tags/new", frozenset(WRITE), 201),
     Row("DELETE", TAGS + "/<tag>", "/floatingips/{fip}/tags/t", frozenset(WRITE), 204),
     # Quotas (neutron/conf/policies/quotas.py): own project for anyone, others for admin/manager.
@@ -159,6 +163,7 @@ def world(api) -> dict:
     attached = api.put(f"{V2}/routers/{ids['router']}/add_router_interface", json={"subnet_id": ids["subnet"]})
     assert attached.status_code == 200, attached.get_data(as_text=True)
     ids["fip"] = made("floatingip", {"floating_network_id": ids["public"]})
+    ids["pool"] = made("subnetpool", {"name": "p", "prefixes": ["10.160.0.0/16"]})
     ids["group"] = made("security_group", {"name": "g"}, collection="security-groups")
     ids["spare_group"] = made("security_group", {"name": "spare"}, collection="security-groups")
     ids["rule"] = made("security_group_rule", {"security_group_id": ids["group"], "direction": "ingress",

@@ -563,3 +563,65 @@ def test_state_export_and_import_carry_routers(api, backend):
     assert router["id"] not in backend.store.routers
     state.import_state(backend, document)
     assert ok(api.get(f"{V2}/routers/{router['id']}"), 200)["router"]["name"] == "kept"
+
+
+# --- Nova on the new networks --------------------------------------------------------------------
+
+def _boot(api, networks):
+    image = next(iter(api.backend.store.images))
+    return api.post("/compute/v2.1/servers", headers={"OpenStack-API-Version": "compute 2.37"}, json={"server": {
+        "name": "vm", "imageRef": image, "flavorRef": "1", "networks": networks}})
+
+
+def test_nova_boots_on_a_new_network_and_refuses_one_without_subnet(api, backend):
+    """nova/network/neutron.py: a network with no subnet is a 400; a port bound elsewhere a 409."""
+    network = create(api, "network", name="empty")
+    response = _boot(api, [{"uuid": network["id"]}])
+    assert fault(response) == (400, {"badRequest": {"code": 400, "message": (
+        f"Network {network['id']} requires a subnet in order to boot instances on.")}})
+    create(api, "subnet", network_id=network["id"], ip_version=4, cidr="10.140.0.0/24")
+    booted = _boot(api, [{"uuid": network["id"]}])
+    assert booted.status_code == 202, booted.get_data(as_text=True)
+    server = booted.get_json()["server"]["id"]
+    (port,) = ok(api.get(f"{V2}/ports?device_id={server}"), 200)["ports"]
+    assert port["fixed_ips"][0]["ip_address"] == "10.140.0.2" and port["device_owner"] == "compute:nova"
+    response = _boot(api, [{"port": port["id"]}])
+    assert fault(response) == (409, {"conflictingRequest": {"code": 409, "message": (
+        f"Port {port['id']} is still in use.")}})
+
+
+# --- subnet pools --------------------------------------------------------------------------------
+
+def test_devstack_pools_and_allocation_from_a_pool(api, backend):
+    pools = ok(api.get(f"{V2}/subnetpools"), 200)["subnetpools"]
+    assert sorted(p["name"] for p in pools) == ["shared-default-subnetpool-v4", "shared-default-subnetpool-v6"]
+    v4 = next(p for p in pools if p["ip_version"] == 4)
+    assert (v4["prefixes"], v4["default_prefixlen"], v4["shared"], v4["is_default"]) == (["10.0.0.0/22"], 26, True, True)
+    assert by_name(backend, "subnets", "private-subnet")["subnetpool_id"] == v4["id"]
+    network = create(api, "network", name="pooled")
+    # The private subnet holds 10.0.0.0/26: the next /26 of the pool comes next, gateway its first address.
+    subnet = create(api, "subnet", network_id=network["id"], ip_version=4, subnetpool_id=v4["id"])
+    assert (subnet["cidr"], subnet["gateway_ip"], subnet["subnetpool_id"]) == ("10.0.0.64/26", "10.0.0.65", v4["id"])
+    default = create(api, "subnet", network_id=create(api, "network", name="n2")["id"], ip_version=4,
+                     use_default_subnetpool=True, prefixlen=28)
+    assert default["cidr"] == "10.0.0.128/28"
+    other = create(api, "network", name="n3")["id"]
+    response = api.post(f"{V2}/subnets", json={"subnet": {"network_id": other, "ip_version": 4,
+                                                          "subnetpool_id": v4["id"], "prefixlen": 4}})
+    assert fault(response) == (400, neutron_error("InvalidInput", (
+        "Invalid input for operation: Unable to allocate subnet with prefix length 4, minimum allowed prefix is 8.")))
+    response = api.post(f"{V2}/subnets", json={"subnet": {"network_id": other, "ip_version": 4,
+                                                          "subnetpool_id": v4["id"], "prefixlen": 21}})
+    assert fault(response) == (409, neutron_error("SubnetAllocationError", (
+        "Failed to allocate subnet: Insufficient prefix space to allocate subnet size /21.")))
+
+
+def test_subnet_pool_crud(api):
+    pool = create(api, "subnetpool", name="mine", prefixes=["192.168.0.0/24", "192.168.1.0/24"], default_prefixlen=26)
+    assert (pool["prefixes"], pool["ip_version"], pool["min_prefixlen"]) == (["192.168.0.0/23"], 4, 8)
+    renamed = ok(api.put(f"{V2}/subnetpools/{pool['id']}", json={"subnetpool": {"name": "ours"}}), 200)
+    assert renamed["subnetpool"]["name"] == "ours"
+    assert api.put(f"{V2}/subnetpools/{pool['id']}/tags/x").status_code == 201
+    assert fault(api.get(f"{V2}/subnetpools/{pool['id']}", user="alt_demo")) == (404, neutron_error(
+        "SubnetPoolNotFound", f"Subnet pool {pool['id']} could not be found."))
+    assert api.delete(f"{V2}/subnetpools/{pool['id']}").status_code == 204

@@ -283,6 +283,12 @@ ATTRIBUTES = {
         "dns_name": _post_only(string()), "created_at": _read_only(), "updated_at": _read_only(),
         "revision_number": _read_only(), "tags": _read_only(), "port_details": _read_only(),
     },
+    "subnetpool": {
+        **_STANDARD, "prefixes": _rw(list_of(string(nullable=False))), "ip_version": _read_only(),
+        "default_prefixlen": _rw(non_negative), "min_prefixlen": _rw(non_negative), "max_prefixlen": _rw(non_negative),
+        "default_quota": _rw(lambda v: None if v is None else non_negative(v)),
+        "address_scope_id": _rw(uuid_value(nullable=True)), "shared": _post_only(boolean), "is_default": _rw(boolean),
+    },
     "security_group": {
         **_STANDARD, "stateful": _rw(boolean), "security_group_rules": _read_only(), "shared": _read_only(),
     },
@@ -307,7 +313,8 @@ ATTRIBUTES["quota"] = {name: Attr() for name in ("network", "subnet", "subnetpoo
 
 # Resources whose POST takes the plural key for a bulk create (neutron/api/v2/base.py allow_bulk).
 BULK = {"network": "networks", "subnet": "subnets", "port": "ports", "security_group": "security_groups",
-        "security_group_rule": "security_group_rules", "router": "routers", "floatingip": "floatingips"}
+        "security_group_rule": "security_group_rules", "router": "routers", "floatingip": "floatingips",
+        "subnetpool": "subnetpools"}
 
 
 def document():

@@ -62,17 +62,20 @@ EXTENSIONS = [
     ("standard-attr-revisions", "Resource revision numbers",
      "This extension will display the revision number of neutron resources.", "2016-04-11T10:00:00-00:00"),
     ("standard-attr-tag",
-     "Tag support for resources with standard attribute: subnet, router, network, port, security_group, floatingip",
+     "Tag support for resources with standard attribute: subnet, router, network, subnetpool, port, "
+     "security_group, floatingip",
      "Enables to set tag on resources with standard attribute.", "2017-01-01T00:00:00-00:00"),
     ("standard-attr-timestamp", "Resource timestamps",
      "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.",
      "2016-09-12T10:00:00-00:00"),
     ("stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not",
      "2019-11-26T09:00:00-00:00"),
+    ("subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool",
+     "2015-03-30T10:00:00-00:00"),
     ("subnet-external-network", "Subnet External Network",
      "Informs if the subnet is associated to an external network.", "2020-01-07T00:00:00-00:00"),
 ]
-CORE_RESOURCES = (("network", "networks"), ("subnet", "subnets"), ("port", "ports"))
+CORE_RESOURCES = (("network", "networks"), ("subnet", "subnets"), ("subnetpool", "subnetpools"), ("port", "ports"))
 
 
 @bp.get("")

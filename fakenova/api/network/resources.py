@@ -17,7 +17,7 @@ from fakenova.api.network.attributes import bad_request, document, is_ip, is_uui
 from fakenova.api.network.blueprint import API_PREFIX, bp
 from fakenova.api.network.query import item_response, list_response
 from fakenova.domain.network import (floating_ips, networks, ports, routers, security_group_rules, security_groups,
-                                     subnets, tags)
+                                     subnet_pools, subnets, tags)
 from fakenova.domain.network.common import invalid_input
 
 
@@ -76,6 +76,8 @@ RESOURCES = (
              networks.create, networks.update, networks.delete),
     Resource("subnet", "subnets", _visible_in("subnets", subnets.visible), subnets.get_subnet, views.subnet,
              subnets.create, subnets.update, subnets.delete),
+    Resource("subnetpool", "subnetpools", _visible_in("subnetpools", subnet_pools.visible), subnet_pools.get_pool,
+             views.subnetpool, subnet_pools.create, subnet_pools.update, subnet_pools.delete),
     Resource("port", "ports", _visible_in("ports", ports.port_visible), ports.get_port, views.port,
              ports.create, ports.update, ports.delete, prepare=_port_body),
     Resource("router", "routers", _visible_in("routers", routers.visible), routers.get_router, views.router,
@@ -90,7 +92,7 @@ RESOURCES = (
 )
 
 # What a failed bulk create puts back (Neutron's bulk is one transaction).
-_NEUTRON_COLLECTIONS = ("networks", "subnets", "ports", "routers", "floatingips", "security_groups")
+_NEUTRON_COLLECTIONS = ("networks", "subnets", "ports", "routers", "floatingips", "security_groups", "subnetpools")
 
 
 def _checked_owner(item: dict) -> dict:
@@ -206,7 +208,7 @@ def remove_extraroutes(router_id):
 
 # --- tags (standard-attr-tag) ---------------------------------------------------------------------
 
-_TAGGED = "<any(networks, subnets, ports, routers, floatingips, 'security-groups'):collection>"
+_TAGGED = "<any(networks, subnets, ports, routers, floatingips, 'security-groups', subnetpools):collection>"
 
 
 def _tags_body() -> list:

@@ -34,6 +34,8 @@ FILTERS = {
                        fixed_ip_address=str, status=str, qos_policy_id=str),
     "router": dict(_COMMON, admin_state_up=bool, status=str, distributed=bool, ha=bool, flavor_id=str,
                    enable_ndp_proxy=bool),
+    "subnetpool": dict(_COMMON, ip_version=int, default_prefixlen=int, min_prefixlen=int, max_prefixlen=int,
+                       shared=bool, is_default=bool, address_scope_id=str, default_quota=int),
     "security_group": dict(_COMMON, stateful=bool, shared=bool),
     "security_group_rule": dict(_COMMON, security_group_id=str, direction=str, ethertype=str, protocol=str,
                                 port_range_min=int, port_range_max=int, remote_ip_prefix=str,
@@ -82,6 +84,10 @@ def subnet(record: dict, context, backend=None) -> dict:
 
 def port(record: dict, context, backend=None) -> dict:
     return _render(record, "port", context)
+
+
+def subnetpool(record: dict, context, backend=None) -> dict:
+    return _render(record, "subnetpool", context)
 
 
 def router(record: dict, context, backend=None) -> dict:

@@ -75,15 +75,14 @@ def all_overridden(backend) -> list[dict]:
 
 
 def usage(backend, project_id: str) -> dict:
-    """How many of each resource the project holds now (subnet pools and RBAC policies are not
-    modelled: always 0)."""
+    """How many of each resource the project holds now (RBAC policies are not modelled: always 0)."""
     store = backend.store
     with store.lock:
         groups = [g for g in store.security_groups.values() if g["project_id"] == project_id]
         return {
             "network": _count(store.networks, project_id),
             "subnet": _count(store.subnets, project_id),
-            "subnetpool": 0,
+            "subnetpool": _count(store.subnetpools, project_id),
             "port": _count(store.ports, project_id),
             "router": _count(store.routers, project_id),
             "floatingip": _count(store.floatingips, project_id),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from fakenova.domain.network import ip_allocation, network_quotas, networks
+from fakenova.domain.network import ip_allocation, network_quotas, networks, subnet_pools
 from fakenova.domain.network.common import (AUTO_DELETE_OWNERS, ROUTER_OWNERS, apply_update, authorize_create,
                                             authorize_write, bad_request, conflict, find_visible, invalid_input,
                                             is_member_of, neutron_error, not_found, policy_denied,
@@ -38,7 +38,7 @@ def seed_subnet(backend, network: dict, entry: dict) -> dict:
     cidr = str(ipaddress.ip_network(entry["cidr"], strict=False))
     request = {"name": entry.get("name", ""), "cidr": cidr, "ip_version": ipaddress.ip_network(cidr).version,
                "description": entry.get("description", ""), "enable_dhcp": entry.get("enable_dhcp", True)}
-    for key in ("gateway_ip", "ipv6_ra_mode", "ipv6_address_mode", "allocation_pools"):
+    for key in ("gateway_ip", "ipv6_ra_mode", "ipv6_address_mode", "allocation_pools", "subnetpool_id"):
         if key in entry:
             request[key] = entry[key]
     if request["ip_version"] == 6 and request["enable_dhcp"] and "ipv6_ra_mode" not in entry:
@@ -60,18 +60,25 @@ def create(backend, context, request: dict) -> dict:
             raise not_found("HTTPNotFound", "The resource could not be found.")
         authorize_create(context, project_id, "create_subnet", [a for a in ADMIN_ATTRIBUTES if request.get(a)])
         network_quotas.check_room(backend, project_id, "subnet")
-        return _create(backend, network, request, project_id)
+        return _create(backend, network, request, project_id, context=context)
 
 
-def _create(backend, network: dict, request: dict, project_id: str, subnet_id: str | None = None) -> dict:
+def _create(backend, network: dict, request: dict, project_id: str, subnet_id: str | None = None,
+            context=None) -> dict:
     store = backend.store
     version = request["ip_version"]
     if request.get("cidr") and request.get("prefixlen") is not None:
         raise bad_request("subnets", "cidr and prefixlen must not be supplied together")
+    pool = None
     if not request.get("cidr"):
-        if request.get("use_default_subnetpool"):
-            raise bad_request("subnets", f"No default subnetpool found for IPv{version}")
-        raise bad_request("subnets", "a subnetpool must be specified in the absence of a cidr")
+        if not request.get("subnetpool_id") and not request.get("use_default_subnetpool"):
+            raise bad_request("subnets", "a subnetpool must be specified in the absence of a cidr")
+        pool, allocated = subnet_pools.allocate(backend, context, request)
+        request = dict(request, cidr=allocated)
+        # A block from a pool has its gateway at its first address, IPv6 too (ipam/subnet_alloc.py).
+        request.setdefault("gateway_ip", str(ipaddress.ip_network(allocated).network_address + 1))
+    elif request.get("subnetpool_id"):
+        pool = subnet_pools.get_pool(backend, request["subnetpool_id"], context)
     cidr = ipaddress.ip_network(request["cidr"], strict=False)
     if cidr.version != version:
         raise invalid_input(f"cidr '{request['cidr']}' does not match the ip_version '{version}'")
@@ -105,7 +112,7 @@ def _create(backend, network: dict, request: dict, project_id: str, subnet_id: s
         "ipv6_ra_mode": request.get("ipv6_ra_mode"),
         "ipv6_address_mode": request.get("ipv6_address_mode"),
         "service_types": list(request.get("service_types") or []),
-        "subnetpool_id": None,
+        "subnetpool_id": pool["id"] if pool else None,
         "segment_id": request.get("segment_id"),
         "dns_publish_fixed_ip": bool(request.get("dns_publish_fixed_ip", False)),
         **standard_attributes(backend, request),

@@ -4,7 +4,7 @@ change bumps the resource's revision."""
 
 from __future__ import annotations
 
-from fakenova.domain.network import floating_ips, networks, ports, routers, security_groups, subnets
+from fakenova.domain.network import floating_ips, networks, ports, routers, security_groups, subnet_pools, subnets
 from fakenova.domain.network.common import authorize_write, bad_request, invalid_input, not_found, touch
 
 MAX_TAGS = 50
@@ -16,6 +16,7 @@ RESOURCES = {
     "subnets": ("subnets", subnets.get_subnet, "subnet"),
     "ports": ("ports", ports.get_port, "port"),
     "routers": ("routers", routers.get_router, "router"),
+    "subnetpools": ("subnetpools", subnet_pools.get_pool, "subnetpool"),
     "floatingips": ("floatingips", lambda backend, rid, ctx: floating_ips.get(backend, rid, ctx), "floatingip"),
     "security-groups": ("security_groups", lambda backend, rid, ctx: security_groups.get(backend, rid, ctx),
                         "security_group"),

@@ -1,17 +1,18 @@
-"""What a fresh fake's Neutron holds: the settings' networks with their subnets, each network's
+"""What a fresh fake's Neutron holds: devstack's default subnet pools, the settings' networks with their subnets, each network's
 router (devstack's router1: an interface on each of the network's subnets, its gateway on the
 external network) and every project's default security group."""
 
 from __future__ import annotations
 
 from fakenova.config import ConfigError
-from fakenova.domain.network import networks, routers, security_groups, subnets
-from fakenova.seeds import stable_uuid
+from fakenova.domain.network import networks, routers, security_groups, subnet_pools, subnets
+from fakenova.seeds import SUBNET_POOLS, stable_uuid
 
 
 def seed(backend) -> None:
     """The settings' networks with their subnets, then each network's router (devstack's router1)."""
     projects = {p["name"]: p["id"] for p in backend.store.projects.values()}
+    pools = {entry["name"]: subnet_pools.seed(backend, entry, projects.get("admin", ""))["id"] for entry in SUBNET_POOLS}
     for entry in backend.settings.networks:
         if not isinstance(entry, dict) or "name" not in entry:
             raise ConfigError(f"networks: each entry needs a name: {entry!r}")
@@ -25,6 +26,8 @@ def seed(backend) -> None:
         }, project_id, entry.get("id") or stable_uuid("network", entry["name"]))
         for subnet in entry.get("subnets", []):
             try:
+                if isinstance(subnet, dict) and subnet.get("subnetpool") in pools:
+                    subnet = dict(subnet, subnetpool_id=pools[subnet["subnetpool"]])
                 subnets.seed_subnet(backend, network, subnet)
             except (KeyError, TypeError, ValueError):
                 raise ConfigError(f"networks: subnet needs a valid cidr: {subnet!r}") from None
