@@ -25,6 +25,7 @@ COLLECTIONS = (
     "floatingips",
     "routers",
     "subnetpools",
+    "agents",
     "security_groups",
     "keypairs",
     "servers",

@@ -43,6 +43,8 @@ class Row:
     # What a persona outside ``passes`` gets: 403 for readers of demo, 404 for other projects,
     # unless the route answers 403 for everyone (policy before lookup).
     denied_everywhere: bool = False
+    # ... or 404 for everyone (admin-only resources non-admins cannot see at all, like agents).
+    hidden: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -92,6 +94,12 @@ ROWS = [
     # Rules are made in demo's group: the group's project decides.
     *_crud("security-group-rules", "rule", lambda w: {"security_group_rule": {
         "security_group_id": w["group"], "direction": "ingress", "protocol": "udp"}}, None, create_passes=WRITE),
+    # Agents (policy get_agent/update_agent/delete_agent: admin): others list none, see none.
+    Row("GET", "/agents", "/agents", frozenset(ANYONE), 200),
+    Row("GET", "/agents/<item_id>", "/agents/{agent}", frozenset(ADMIN), 200, hidden=True),
+    Row("PUT", "/agents/<item_id>", "/agents/{agent}", frozenset(ADMIN), 200, {"agent": {"description": "d"}},
+        hidden=True),
+    Row("DELETE", "/agents/<item_id>", "/agents/{agent}", frozenset(ADMIN), 204, hidden=True),
     Row("PUT", "/routers/<router_id>/add_router_interface", "/routers/{router}/add_router_interface",
         frozenset(WRITE), 200, lambda w: {"subnet_id": w["spare_subnet"]}),
     Row("PUT", "/routers/<router_id>/remove_router_interface", "/routers/{router}/remove_router_interface",
@@ -163,6 +171,7 @@ def world(api) -> dict:
     attached = api.put(f"{V2}/routers/{ids['router']}/add_router_interface", json={"subnet_id": ids["subnet"]})
     assert attached.status_code == 200, attached.get_data(as_text=True)
     ids["fip"] = made("floatingip", {"floating_network_id": ids["public"]})
+    ids["agent"] = next(iter(store.agents))
     ids["pool"] = made("subnetpool", {"name": "p", "prefixes": ["10.160.0.0/16"]})
     ids["group"] = made("security_group", {"name": "g"}, collection="security-groups")
     ids["spare_group"] = made("security_group", {"name": "spare"}, collection="security-groups")
@@ -190,7 +199,7 @@ def test_route_matrix(api, world, row: Row, user: str):
     if user in row.passes:
         assert response.status_code == row.ok, text
         return
-    expected = 403 if row.denied_everywhere or user == "reader" else 404
+    expected = 403 if (row.denied_everywhere or user == "reader") and not row.hidden else 404
     assert response.status_code == expected, text
     error = response.get_json()["NeutronError"]
     assert error["type"] in ("PolicyNotAuthorized", "AdminRequired") if expected == 403 else \

@@ -625,3 +625,23 @@ def test_subnet_pool_crud(api):
     assert fault(api.get(f"{V2}/subnetpools/{pool['id']}", user="alt_demo")) == (404, neutron_error(
         "SubnetPoolNotFound", f"Subnet pool {pool['id']} could not be found."))
     assert api.delete(f"{V2}/subnetpools/{pool['id']}").status_code == 204
+
+
+# --- agents --------------------------------------------------------------------------------------
+
+def test_agents_are_for_admins(api, backend):
+    """ML2/OVN's agents, one controller and one metadata agent per compute host; others list none
+    (Tempest test_list_agents_non_admin)."""
+    agents = ok(api.get(f"{V2}/agents", user="admin"), 200)["agents"]
+    assert sorted((a["host"], a["agent_type"]) for a in agents) == [
+        ("compute1", "OVN Controller agent"), ("compute1", "OVN Metadata agent"),
+        ("compute2", "OVN Controller agent"), ("compute2", "OVN Metadata agent")]
+    assert ok(api.get(f"{V2}/agents"), 200) == {"agents": []}
+    agent = agents[0]["id"]
+    changed = ok(api.put(f"{V2}/agents/{agent}", user="admin", json={"agent": {"admin_state_up": False}}), 200)
+    assert changed["agent"]["admin_state_up"] is False
+    assert fault(api.put(f"{V2}/agents/{agent}", user="admin", json={"agent": {"host": "x"}})) == (
+        400, neutron_error("HTTPBadRequest", "Cannot update read-only attribute host"))
+    assert fault(api.get(f"{V2}/agents/{agent}")) == (404, neutron_error(
+        "AgentNotFound", f"Agent {agent} could not be found."))
+    assert api.post(f"{V2}/agents", user="admin", json={"agent": {}}).status_code == 405

@@ -11,6 +11,7 @@ from fakenova.domain.network.common import not_found
 # (alias, name, description, updated): only features whose attributes or resources fakenova serves
 # (neutron-lib api/definitions and neutron/extensions, see the neutron facts §9).
 EXTENSIONS = [
+    ("agent", "agent", "The agent management extension.", "2013-02-03T10:00:00-00:00"),
     ("allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs", "2013-07-23T10:00:00-00:00"),
     ("binding", "Port Binding", "Expose port bindings of a virtual port to external application",
      "2014-02-03T10:00:00-00:00"),

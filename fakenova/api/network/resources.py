@@ -16,7 +16,7 @@ from fakenova.api.network import views
 from fakenova.api.network.attributes import bad_request, document, is_ip, is_uuid, parse_create, parse_update
 from fakenova.api.network.blueprint import API_PREFIX, bp
 from fakenova.api.network.query import item_response, list_response
-from fakenova.domain.network import (floating_ips, networks, ports, routers, security_group_rules, security_groups,
+from fakenova.domain.network import (agents, floating_ips, networks, ports, routers, security_group_rules, security_groups,
                                      subnet_pools, subnets, tags)
 from fakenova.domain.network.common import invalid_input
 
@@ -86,6 +86,8 @@ RESOURCES = (
              floating_ips.get, views.floatingip, floating_ips.create, floating_ips.update, floating_ips.delete),
     Resource("security_group", "security_groups", _security_groups, security_groups.get, views.security_group,
              security_groups.create, security_groups.update, security_groups.delete),
+    Resource("agent", "agents", _visible_in("agents", agents.visible), agents.get_agent, views.agent, None,
+             agents.update, agents.delete),
     Resource("security_group_rule", "security_group_rules", security_group_rules.rules_visible_to,
              security_group_rules.get_rule, views.security_group_rule, security_group_rules.create, None,
              security_group_rules.delete),
@@ -157,7 +159,8 @@ def _register(resource: Resource) -> None:
 
     bp.add_url_rule(resource.path, f"list_{resource.plural}", list_items, methods=["GET"])
     bp.add_url_rule(f"{resource.path}/<item_id>", f"show_{resource.singular}", show_item, methods=["GET"])
-    bp.add_url_rule(resource.path, f"create_{resource.singular}", create_items, methods=["POST"])
+    if resource.create:
+        bp.add_url_rule(resource.path, f"create_{resource.singular}", create_items, methods=["POST"])
     if resource.update:
         bp.add_url_rule(f"{resource.path}/<item_id>", f"update_{resource.singular}", update_item, methods=["PUT"])
     bp.add_url_rule(f"{resource.path}/<item_id>", f"delete_{resource.singular}", delete_item, methods=["DELETE"])

@@ -36,6 +36,8 @@ FILTERS = {
                    enable_ndp_proxy=bool),
     "subnetpool": dict(_COMMON, ip_version=int, default_prefixlen=int, min_prefixlen=int, max_prefixlen=int,
                        shared=bool, is_default=bool, address_scope_id=str, default_quota=int),
+    "agent": dict(id=str, agent_type=str, binary=str, host=str, topic=str, availability_zone=str,
+                  admin_state_up=bool, alive=bool, description=str),
     "security_group": dict(_COMMON, stateful=bool, shared=bool),
     "security_group_rule": dict(_COMMON, security_group_id=str, direction=str, ethertype=str, protocol=str,
                                 port_range_min=int, port_range_max=int, remote_ip_prefix=str,
@@ -50,7 +52,7 @@ def _render(record: dict, kind: str, context, *, skip=()) -> dict:
     for key, value in record.items():
         if key in hidden:
             continue
-        if key in ("created_at", "updated_at"):
+        if key in ("created_at", "updated_at", "started_at", "heartbeat_timestamp"):
             value = isotime(value)
         elif isinstance(value, (list, dict)):
             value = _copy(value)
@@ -88,6 +90,10 @@ def port(record: dict, context, backend=None) -> dict:
 
 def subnetpool(record: dict, context, backend=None) -> dict:
     return _render(record, "subnetpool", context)
+
+
+def agent(record: dict, context, backend=None) -> dict:
+    return _render(record, "agent", context)
 
 
 def router(record: dict, context, backend=None) -> dict:

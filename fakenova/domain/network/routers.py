@@ -31,6 +31,12 @@ def get_router(backend, router_id: str, context) -> dict:
                         f"Router {router_id} could not be found")
 
 
+def _writable(backend, context, router_id: str, action: str) -> dict:
+    router = get_router(backend, router_id, context)
+    authorize_write(context, router, action)
+    return router
+
+
 def _bad(message: str) -> BadRequest:
     return bad_request("router", message)
 
@@ -98,8 +104,7 @@ def _authorize_gateway(context, gateway: dict, action: str) -> None:
 
 def update(backend, context, router_id: str, request: dict) -> dict:
     with backend.store.lock:
-        router = get_router(backend, router_id, context)
-        authorize_write(context, router, "update_router")
+        router = _writable(backend, context, router_id, "update_router")
         admin_only = [a for a in ADMIN_ATTRIBUTES if a in request]
         if admin_only and not context.is_admin:
             raise policy_denied("update_router", f"update_router:{admin_only[0]}")
@@ -241,17 +246,16 @@ def _interface_body(request) -> tuple[str | None, str | None]:
     for value in (subnet_id, port_id):
         if value is not None and not isinstance(value, str):
             raise _bad(f"{value} is not a valid UUID")
+    if not subnet_id and not port_id:
+        raise _bad("Either subnet_id or port_id must be specified")
     return subnet_id, port_id
 
 
 def add_interface(backend, context, router_id: str, request) -> dict:
     store = backend.store
     with store.lock:
-        router = get_router(backend, router_id, context)
-        authorize_write(context, router, "add_router_interface")
+        router = _writable(backend, context, router_id, "add_router_interface")
         subnet_id, port_id = _interface_body(request)
-        if not subnet_id and not port_id:
-            raise _bad("Either subnet_id or port_id must be specified")
         if subnet_id and port_id:
             raise _bad("Cannot specify both subnet-id and port-id")
         if subnet_id:
@@ -285,11 +289,8 @@ def add_interface(backend, context, router_id: str, request) -> dict:
 def remove_interface(backend, context, router_id: str, request) -> dict:
     store = backend.store
     with store.lock:
-        router = get_router(backend, router_id, context)
-        authorize_write(context, router, "remove_router_interface")
+        router = _writable(backend, context, router_id, "remove_router_interface")
         subnet_id, port_id = _interface_body(request)
-        if not subnet_id and not port_id:
-            raise _bad("Either subnet_id or port_id must be specified")
         owned = interface_ports(backend, router_id)
         if port_id:
             port = next((p for p in owned if p["id"] == port_id), None)
@@ -361,8 +362,7 @@ def _checked_routes(backend, router: dict, routes) -> list[dict]:
 def delete(backend, context, router_id: str) -> None:
     store = backend.store
     with store.lock:
-        router = get_router(backend, router_id, context)
-        authorize_write(context, router, "delete_router")
+        router = _writable(backend, context, router_id, "delete_router")
         attached = interface_ports(backend, router_id)
         if attached:
             raise conflict("RouterInUse", f"Router {router_id} has ports still attached: "
@@ -404,8 +404,7 @@ def router_for_floating_ip(backend, port: dict, fixed_ip: str, floating_network_
 def change_routes(backend, context, router_id: str, routes, *, add: bool) -> dict:
     """extraroute-atomic: add routes to, or remove them from, the router's list."""
     with backend.store.lock:
-        router = get_router(backend, router_id, context)
-        authorize_write(context, router, "add_extraroutes" if add else "remove_extraroutes")
+        router = _writable(backend, context, router_id, "add_extraroutes" if add else "remove_extraroutes")
         changed = subnets.validate_routes("routes", routes)
         if add:
             wanted = router["routes"] + [r for r in changed if r not in router["routes"]]
