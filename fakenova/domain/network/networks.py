@@ -105,8 +105,8 @@ def update(backend, context, network_id: str, request: dict) -> dict:
         if request.get("router:external") is False and network["router:external"]:
             if any(p["network_id"] == network_id and p["device_owner"] == ROUTER_GATEWAY_OWNER
                    for p in store.ports.values()):
-                raise conflict("ExternalNetworkInUse", f"External network {network_id} cannot be updated to be "
-                                                       "internal while router gateways use it.")
+                raise conflict("ExternalNetworkInUse", f"External network {network_id} cannot be updated to be made "
+                                                       "non-external, since it has existing gateway ports.")
         apply_update(backend, network, request, UPDATABLE)
         if network["router:external"]:
             network.setdefault("is_default", False)

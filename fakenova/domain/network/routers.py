@@ -187,8 +187,8 @@ def _check_no_floating_ips(backend, router: dict, network_id: str) -> None:
     if any(f["router_id"] == router["id"] and f["floating_network_id"] == network_id
            for f in backend.store.floatingips.values()):
         raise conflict("RouterExternalGatewayInUseByFloatingIp",
-                       f"Gateway {router['id']} cannot be updated for router {network_id}, since a gateway to "
-                       "external network is required by one or more floating IPs.")
+                       f"Gateway cannot be updated for router {router['id']}, since a gateway to external network "
+                       f"{network_id} is required by one or more floating IPs.")
 
 
 def _router_subnets(backend, router_id: str, *, with_gateway: bool = False) -> list[dict]:
