@@ -293,7 +293,8 @@ ATTRIBUTES = {
         **{name: _read_only() for name in ("id", "agent_type", "binary", "host", "topic", "availability_zone",
                                            "alive", "configurations", "resources_synced", "created_at",
                                            "started_at", "heartbeat_timestamp")},
-        "admin_state_up": Attr(post=False, check=boolean), "description": Attr(post=False, check=string(DESCRIPTION_MAX)),
+        "admin_state_up": Attr(post=False, check=boolean),
+        "description": Attr(post=False, check=string(DESCRIPTION_MAX)),
     },
     "security_group": {
         **_STANDARD, "stateful": _rw(boolean), "security_group_rules": _read_only(), "shared": _read_only(),

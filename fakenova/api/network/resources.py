@@ -16,8 +16,8 @@ from fakenova.api.network import views
 from fakenova.api.network.attributes import bad_request, document, is_ip, is_uuid, parse_create, parse_update
 from fakenova.api.network.blueprint import API_PREFIX, bp
 from fakenova.api.network.query import item_response, list_response
-from fakenova.domain.network import (agents, floating_ips, networks, ports, routers, security_group_rules, security_groups,
-                                     subnet_pools, subnets, tags)
+from fakenova.domain.network import (agents, floating_ips, networks, ports, routers, security_group_rules,
+                                     security_groups, subnet_pools, subnets, tags)
 from fakenova.domain.network.common import invalid_input
 
 
@@ -82,8 +82,9 @@ RESOURCES = (
              ports.create, ports.update, ports.delete, prepare=_port_body),
     Resource("router", "routers", _visible_in("routers", routers.visible), routers.get_router, views.router,
              routers.create, routers.update, routers.delete),
-    Resource("floatingip", "floatingips", _visible_in("floatingips", lambda _b, fip, ctx: floating_ips.visible(fip, ctx)),
-             floating_ips.get, views.floatingip, floating_ips.create, floating_ips.update, floating_ips.delete),
+    Resource("floatingip", "floatingips",
+             _visible_in("floatingips", lambda _backend, fip, ctx: floating_ips.visible(fip, ctx)), floating_ips.get,
+             views.floatingip, floating_ips.create, floating_ips.update, floating_ips.delete),
     Resource("security_group", "security_groups", _security_groups, security_groups.get, views.security_group,
              security_groups.create, security_groups.update, security_groups.delete),
     Resource("agent", "agents", _visible_in("agents", agents.visible), agents.get_agent, views.agent, None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from fakenova.domain import policy
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 
 # Port owners Neutron itself creates (neutron_lib/constants.py); none of them gets a security group.
@@ -113,9 +114,11 @@ def in_cidr(address: str, cidr: str) -> bool:
 # --- Neutron's default policy (neutron/conf/policies, new defaults) ---------------------------------
 
 def _roles(context) -> frozenset:
-    from fakenova.domain import policy
-
     return policy.effective_roles(context.roles)
+
+
+def is_manager(context) -> bool:
+    return "manager" in _roles(context)
 
 
 def is_member_of(context, project_id: str | None) -> bool:

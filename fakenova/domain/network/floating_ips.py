@@ -14,8 +14,8 @@ import ipaddress
 
 from fakenova.domain.network import ip_allocation, network_quotas, ports, routers
 from fakenova.domain.network.common import (FLOATING_IP_OWNER, apply_update, associate_floating_ip, authorize_create,
-                                            authorize_write, conflict, find_visible, neutron_error, not_found,
-                                            owner_of, policy_denied, standard_attributes)
+                                            authorize_write, conflict, find_visible, is_manager, neutron_error,
+                                            not_found, owner_of, policy_denied, standard_attributes)
 from fakenova.errors import BadRequest
 
 
@@ -39,7 +39,7 @@ def create(backend, context, request: dict) -> dict:
     with store.lock:
         project_id = owner_of(context, request)
         authorize_create(context, project_id, "create_floatingip")
-        if request.get("floating_ip_address") and not (context.is_admin or _is_manager(context)):
+        if request.get("floating_ip_address") and not (context.is_admin or is_manager(context)):
             raise policy_denied("create_floatingip", "create_floatingip:floating_ip_address")
         network_id = request["floating_network_id"]
         network = store.networks.get(network_id)
@@ -75,12 +75,6 @@ def create(backend, context, request: dict) -> dict:
         associate_floating_ip(fip, *association)
         store.floatingips[fip_id] = fip
         return fip
-
-
-def _is_manager(context) -> bool:
-    from fakenova.domain import policy
-
-    return "manager" in policy.effective_roles(context.roles)
 
 
 def _address_request(backend, network: dict, request: dict) -> list[dict]:

@@ -7,8 +7,7 @@ live in ``store.network_quotas`` (project id -> {resource: limit}), apart from N
 
 from __future__ import annotations
 
-from fakenova.domain import policy
-from fakenova.domain.network.common import neutron_error
+from fakenova.domain.network.common import is_manager, neutron_error
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 
 UNLIMITED = -1
@@ -37,7 +36,7 @@ def _policy_denied(rule: str) -> Forbidden:
 def _admin_or_manager(context) -> bool:
     # neutron-lib ADMIN_OR_PROJECT_MANAGER; Neutron's quota target is the caller's own project, so a
     # manager passes for any project id.
-    return context.is_admin or "manager" in policy.effective_roles(context.roles)
+    return context.is_admin or is_manager(context)
 
 
 def authorize_read(context, project_id: str) -> None:

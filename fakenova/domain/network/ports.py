@@ -133,7 +133,8 @@ def _groups(backend, context, ids: list[str], project_id: str) -> list[str]:
 
 def _address_pairs(pairs: list, mac: str) -> list[dict]:
     def bad(reason):
-        return neutron_error(BadRequest, "HTTPBadRequest", f"Invalid input for allowed_address_pairs. Reason: {reason}.")
+        return neutron_error(BadRequest, "HTTPBadRequest",
+                             f"Invalid input for allowed_address_pairs. Reason: {reason}.")
     if len(pairs) > MAX_ALLOWED_ADDRESS_PAIRS:
         raise neutron_error(BadRequest, "AllowedAddressPairExhausted",
                             f"The number of allowed address pair exceeds the maximum {MAX_ALLOWED_ADDRESS_PAIRS}.")
@@ -145,7 +146,8 @@ def _address_pairs(pairs: list, mac: str) -> list[dict]:
         if unknown:
             raise neutron_error(BadRequest, "HTTPBadRequest", f"Unrecognized attribute(s) '{', '.join(unknown)}'")
         if "ip_address" not in pair:
-            raise neutron_error(BadRequest, "AllowedAddressPairsMissingIP", "AllowedAddressPair must contain ip_address")
+            raise neutron_error(BadRequest, "AllowedAddressPairsMissingIP",
+                                "AllowedAddressPair must contain ip_address")
         try:
             network = ipaddress.ip_network(pair["ip_address"], strict=False)
         except (ValueError, TypeError):

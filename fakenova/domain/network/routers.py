@@ -197,7 +197,8 @@ def _router_subnets(backend, router_id: str, *, with_gateway: bool = False) -> l
     if with_gateway:
         gateway = gateway_port(backend, router_id)
         owned += [gateway] if gateway else []
-    return [store.subnets[ip["subnet_id"]] for port in owned for ip in port["fixed_ips"] if ip["subnet_id"] in store.subnets]
+    return [store.subnets[ip["subnet_id"]] for port in owned for ip in port["fixed_ips"]
+            if ip["subnet_id"] in store.subnets]
 
 
 def _check_overlap(backend, router: dict, subnet: dict) -> None:

@@ -204,7 +204,8 @@ def _key(rule: dict) -> tuple:
     protocol = rule["protocol"]
     number = PROTOCOLS.get(protocol, protocol) if protocol else None
     prefix = rule["normalized_cidr"] if rule["normalized_cidr"] not in ("0.0.0.0/0", "::/0") else None
-    return (rule["security_group_id"], rule["direction"], rule["ethertype"], str(number) if number is not None else None,
+    return (rule["security_group_id"], rule["direction"], rule["ethertype"],
+            str(number) if number is not None else None,
             rule["port_range_min"], rule["port_range_max"], prefix, rule["remote_group_id"],
             rule["remote_address_group_id"])
 

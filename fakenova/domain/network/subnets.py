@@ -196,8 +196,8 @@ def _pools(requested, cidr, gateway: str | None) -> list[dict]:
     checked = []
     for pool in requested:
         if not isinstance(pool, dict) or set(pool) != {"start", "end"}:
-            raise neutron_error(BadRequest, "HTTPBadRequest",
-                                f"Invalid input for allocation_pools. Reason: Invalid data format for IP pool: '{pool}'.")
+            raise neutron_error(BadRequest, "HTTPBadRequest", "Invalid input for allocation_pools. Reason: Invalid "
+                                                              f"data format for IP pool: '{pool}'.")
         try:
             start, end = ipaddress.ip_address(pool["start"]), ipaddress.ip_address(pool["end"])
         except (ValueError, TypeError):
@@ -311,7 +311,8 @@ def update(backend, context, subnet_id: str, request: dict) -> dict:
             for pool in subnet["allocation_pools"]:
                 if ipaddress.ip_address(pool["start"]) <= gw <= ipaddress.ip_address(pool["end"]):
                     raise conflict("GatewayConflictWithAllocationPools",
-                                   f"Gateway ip {gateway} conflicts with allocation pool {pool['start']}-{pool['end']}.")
+                                   f"Gateway ip {gateway} conflicts with allocation pool "
+                                   f"{pool['start']}-{pool['end']}.")
         if "dns_nameservers" in changes:
             changes["dns_nameservers"] = _nameservers(changes["dns_nameservers"] or [])
         if "host_routes" in changes:

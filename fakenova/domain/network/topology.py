@@ -1,6 +1,6 @@
-"""What a fresh fake's Neutron holds: devstack's default subnet pools, the settings' networks with their subnets, each network's
-router (devstack's router1: an interface on each of the network's subnets, its gateway on the
-external network) and every project's default security group."""
+"""What a fresh fake's Neutron holds: devstack's default subnet pools, the settings' networks with
+their subnets, each network's router (devstack's router1: an interface on each of the network's
+subnets, its gateway on the external network) and every project's default security group."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from fakenova.seeds import SUBNET_POOLS, stable_uuid
 def seed(backend) -> None:
     """The settings' networks with their subnets, then each network's router (devstack's router1)."""
     projects = {p["name"]: p["id"] for p in backend.store.projects.values()}
-    pools = {entry["name"]: subnet_pools.seed(backend, entry, projects.get("admin", ""))["id"] for entry in SUBNET_POOLS}
+    admin = projects.get("admin", "")
+    pools = {entry["name"]: subnet_pools.seed(backend, entry, admin)["id"] for entry in SUBNET_POOLS}
     for entry in backend.settings.networks:
         if not isinstance(entry, dict) or "name" not in entry:
             raise ConfigError(f"networks: each entry needs a name: {entry!r}")
