@@ -650,3 +650,32 @@ def test_agents_are_for_admins(api, backend):
     assert fault(api.get(f"{V2}/agents/{agent}")) == (404, neutron_error(
         "AgentNotFound", f"Agent {agent} could not be found."))
     assert api.post(f"{V2}/agents", user="admin", json={"agent": {}}).status_code == 405
+
+
+# --- revisions and timestamps --------------------------------------------------------------------
+
+def test_if_match_revision_and_changed_since(frozen, backend):
+    """revision-if-match (412 on a stale revision) and the changed_since filter of
+    standard-attr-timestamp (neutron/services/revisions/revision_plugin.py, standard_attr.py)."""
+    api = frozen
+    old = create(api, "network", name="old")
+    frozen.backend.clock.advance(60)
+    new = create(api, "network", name="new")
+    stale = old["revision_number"]
+    renamed = ok(api.put(f"{V2}/networks/{old['id']}", headers={"If-Match": f"revision_number={stale}"},
+                         json={"network": {"name": "older"}}), 200)["network"]
+    assert renamed["revision_number"] == stale + 1
+    response = api.put(f"{V2}/networks/{old['id']}", headers={"If-Match": f"revision_number={stale}"},
+                       json={"network": {"name": "oldest"}})
+    assert fault(response) == (412, neutron_error(
+        "RevisionNumberConstraintFailed", f"Constrained to {stale}, but current revision is {stale + 1}"))
+    response = api.delete(f"{V2}/networks/{new['id']}", headers={"If-Match": "etag"})
+    assert fault(response) == (400, neutron_error(
+        "BadRequest", "Bad if-match request: Revision number etag must be in the format of revision_number=<int>."))
+    since = new["created_at"]
+    names = [n["name"] for n in ok(api.get(f"{V2}/networks?changed_since={since}"), 200)["networks"]]
+    assert sorted(names) == ["new", "older"]  # the rename touched "old" after "new" was made
+    response = api.get(f"{V2}/networks?changed_since=yesterday")
+    assert fault(response) == (400, neutron_error(
+        "InvalidInput", "Invalid input for operation: The input changed_since must be in the following format: "
+                        "YYYY-MM-DDTHH:MM:SSZ."))

@@ -51,6 +51,8 @@ EXTENSIONS = [
      "2017-02-10T10:00:00-00:00"),
     ("quotas", "Quota management support", "Expose functions for quotas management per project",
      "2012-07-29T10:00:00-00:00"),
+    ("revision-if-match", "If-Match constraints based on revision_number",
+     "Extension indicating that If-Match based on revision_number is supported.", "2016-12-11T00:00:00-00:00"),
     ("router", "Neutron L3 Router",
      "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks "
      "via a NAT gateway.", "2012-07-20T10:00:00-00:00"),

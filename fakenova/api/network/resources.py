@@ -18,7 +18,7 @@ from fakenova.api.network.blueprint import API_PREFIX, bp
 from fakenova.api.network.query import item_response, list_response
 from fakenova.domain.network import (agents, floating_ips, networks, ports, routers, security_group_rules,
                                      security_groups, subnet_pools, subnets, tags)
-from fakenova.domain.network.common import invalid_input
+from fakenova.domain.network.common import check_revision, invalid_input
 
 
 @dataclass(frozen=True)
@@ -151,11 +151,14 @@ def _register(resource: Resource) -> None:
             changes = resource.prepare(changes)
         ctx = context()
         with backend().store.lock:
+            check_revision(resource.get(backend(), item_id, ctx), request.headers.get("If-Match"))
             record = resource.update(backend(), ctx, item_id, changes)
             return item_response(resource.singular, resource.view(record, ctx, backend()))
 
     def delete_item(item_id):
-        resource.delete(backend(), context(), item_id)
+        with backend().store.lock:
+            check_revision(resource.get(backend(), item_id, context()), request.headers.get("If-Match"))
+            resource.delete(backend(), context(), item_id)
         return Response(status=204)
 
     bp.add_url_rule(resource.path, f"list_{resource.plural}", list_items, methods=["GET"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 
 from fakenova.domain import policy
-from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
+from fakenova.errors import APIError, BadRequest, Conflict, Forbidden, NotFound
 
 # Port owners Neutron itself creates (neutron_lib/constants.py); none of them gets a security group.
 FLOATING_IP_OWNER = "network:floatingip"
@@ -91,6 +91,21 @@ def apply_update(backend, record: dict, request: dict, names) -> None:
         if name in request:
             record[name] = request[name]
     touch(backend, record)
+
+
+def check_revision(record: dict, if_match: str | None) -> None:
+    """revision-if-match: ``If-Match: revision_number=<n>`` on PUT/DELETE must name the current
+    revision (neutron/services/revisions/revision_plugin.py); 412 otherwise."""
+    if not if_match:
+        return
+    kind, _, value = if_match.strip().partition("=")
+    if kind != "revision_number" or not value.isdigit():
+        raise bad_request("if-match", "Revision number etag must be in the format of revision_number=<int>")
+    if int(value) != record.get("revision_number"):
+        error = APIError(f"Constrained to {value}, but current revision is {record.get('revision_number')}",
+                         code=412)
+        error.title = "RevisionNumberConstraintFailed"
+        raise error
 
 
 def associate_floating_ip(fip: dict, port_id: str | None, fixed_ip_address: str | None,
