@@ -679,3 +679,22 @@ def test_if_match_revision_and_changed_since(frozen, backend):
     assert fault(response) == (400, neutron_error(
         "InvalidInput", "Invalid input for operation: The input changed_since must be in the following format: "
                         "YYYY-MM-DDTHH:MM:SSZ."))
+
+
+def test_nova_counts_the_ports_it_needs_against_neutrons_quota(api, backend):
+    """nova/network/neutron.py validate_networks: 403 PortLimitExceeded when not even min_count
+    servers get their ports; otherwise as many servers as there are ports."""
+    demo = by_name(backend, "networks", "private")["project_id"]
+    used = ok(api.get(f"{V2}/quotas/{demo}/details"), 200)["quota"]["port"]["used"]
+    assert api.put(f"{V2}/quotas/{demo}", user="admin", json={"quota": {"port": used + 2}}).status_code == 200
+    private = by_name(backend, "networks", "private")["id"]
+    image = next(iter(backend.store.images))
+
+    def boot(**extra):
+        return api.post("/compute/v2.1/servers", json={"server": {
+            "name": "vm", "imageRef": image, "flavorRef": "1", "networks": [{"uuid": private}], **extra}})
+    assert fault(boot(min_count=3)) == (403, {"forbidden": {"code": 403,
+                                                            "message": "Maximum number of ports exceeded"}})
+    made = boot(min_count=1, max_count=5, return_reservation_id=True)
+    assert made.status_code == 202, made.get_data(as_text=True)
+    assert sum(1 for s in backend.store.servers.values() if s["project_id"] == demo) == 2

@@ -20,7 +20,7 @@ from fakenova.domain import policy
 from fakenova.domain.compute import (block_devices, boot_checks, compute_services, flavors, instance_actions,
                                      keypairs, lifecycle, numa_cells, quotas, server_groups, server_order)
 from fakenova.domain.image import images
-from fakenova.domain.network import networks, ports, security_groups
+from fakenova.domain.network import network_quotas, networks, ports, security_groups
 from fakenova.errors import APIError, BadRequest, Conflict, Forbidden, NotFound
 from fakenova.validation import nova_boolean
 
@@ -116,6 +116,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                                                 volume_root=root_volume, volume_size_gb=root_volume_size)
         group = server_groups.requested(backend, _scheduler_hints(body))
         count = _instances_within_quota(backend, context.project_id, flavor, min_count, max_count)
+        count = _instances_within_port_quota(backend, context.project_id, plan, min_count, count)
         block_devices.check_boot_volumes(backend, context, bdms, count)
         unplaceable = None
         if group is not None:
@@ -329,6 +330,19 @@ def _b64decode(text: str) -> bytes:
         return base64.b64decode(text)
     except (binascii.Error, ValueError):
         return text.encode()
+
+
+def _instances_within_port_quota(backend, project_id: str, plan: list[dict], min_count: int, count: int) -> int:
+    """Nova asks Neutron how many ports the project may still create (nova/network/neutron.py
+    validate_networks): fewer than min_count servers need is 403 PortLimitExceeded, otherwise as
+    many servers as the ports allow."""
+    per_server = sum(1 for item in plan if "network_id" in item)
+    room = network_quotas.room(backend, project_id, "port")
+    if not per_server or room is None:
+        return count
+    if room < min_count * per_server:
+        raise Forbidden("Maximum number of ports exceeded")
+    return min(count, room // per_server)
 
 
 def _instances_within_quota(backend, project_id: str, flavor: dict, min_count: int, max_count: int) -> int:

@@ -138,6 +138,12 @@ def delete(backend, project_id: str) -> None:
             raise neutron_error(NotFound, "TenantQuotaNotFound", f"Quota for project {project_id} could not be found.")
 
 
+def room(backend, project_id: str, resource: str) -> int | None:
+    """How many more ``resource`` the project may create; None when unlimited."""
+    limit = limits(backend, project_id)[resource]
+    return None if limit == UNLIMITED else max(0, limit - usage(backend, project_id)[resource])
+
+
 def check_room(backend, project_id: str, resource: str, count: int = 1) -> None:
     """409 OverQuota when ``count`` more ``resource`` would pass the project's limit (call under store.lock)."""
     limit = limits(backend, project_id)[resource]
