@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_FLAGS ?= -q --disable-pip-version-check
 
-.PHONY: serve test bench clean
+.PHONY: serve test bench conformance clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
+
+# Tempest's own API tests against a fakenova the runner starts (conformance/README in README.md).
+# CONFORMANCE_ARGS: packages to run, --check-floors (CI), --concurrency N.
+conformance: $(VENV)/.installed-test
+	$(BIN)/python conformance/run.py $(CONFORMANCE_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
