@@ -16,6 +16,8 @@ COLLECTIONS = (
     "domains",
     "projects",
     "users",
+    "roles",
+    "grants",
     "tokens",
     "flavors",
     "images",

@@ -74,6 +74,9 @@ class Api:
     def delete(self, path, **kwargs):
         return self.request("DELETE", path, **kwargs)
 
+    def patch(self, path, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
 
 def pytest_addoption(parser):
     parser.addoption("--fuzz-long", action="store_true", default=False,

@@ -6,7 +6,7 @@ from fakenova.domain import policy
 from fakenova.domain.compute import compute_services, flavors, quotas, remote_consoles
 from fakenova.domain.identity import identity
 from fakenova.domain.image import images
-from fakenova.domain.network import networks
+from fakenova.domain.network import networks, security_groups
 
 # Each module has seed(backend); later ones may refer to what earlier ones created.
 SEEDERS = (policy, remote_consoles, identity, flavors, images, networks, quotas, compute_services)
@@ -15,3 +15,10 @@ SEEDERS = (policy, remote_consoles, identity, flavors, images, networks, quotas,
 def seed_all(backend) -> None:
     for module in SEEDERS:
         module.seed(backend)
+
+
+def provision_project(backend, project_id: str) -> None:
+    """What a project made after start-up gets from the other services, as a seeded one has: Neutron's
+    default security group. Nova's quotas need nothing (a project without overrides has the defaults)
+    and it has no servers."""
+    security_groups.default_group(backend, project_id)

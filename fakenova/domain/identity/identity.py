@@ -8,6 +8,7 @@ import secrets
 from fakenova.config import ConfigError
 from fakenova.domain import policy
 from fakenova.domain.context import RequestContext
+from fakenova.domain.identity import roles
 from fakenova.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from fakenova.seeds import stable_hex
 
@@ -18,7 +19,9 @@ def seed(backend) -> None:
     store, settings = backend.store, backend.settings
     for domain in settings.domains:
         _require(domain, ("id", "name"), "domains")
-        store.domains[domain["id"]] = {"id": domain["id"], "name": domain["name"], "enabled": True}
+        store.domains[domain["id"]] = {"id": domain["id"], "name": domain["name"],
+                                       "description": domain.get("description", ""), "enabled": True,
+                                       "tags": [], "options": {}}
     for project in settings.projects:
         _require(project, ("name",), "projects")
         domain_id = _domain_id(store, project.get("domain", "default"), "projects")
@@ -29,24 +32,37 @@ def seed(backend) -> None:
             "domain_id": domain_id,
             "description": project.get("description", ""),
             "enabled": True,
+            "tags": [],
+            "options": {},
+            "extra": {},
         }
+    granted = {}
     for user in settings.users:
         _require(user, ("name", "password"), "users")
+        if user.get("project"):
+            granted.setdefault(user["name"], {})[user["project"]] = list(user.get("roles", ["member", "reader"]))
+        for project_name, names in (user.get("projects") or {}).items():
+            granted.setdefault(user["name"], {})[project_name] = list(names)
+    roles.seed(backend, sorted({name for by_project in granted.values() for names in by_project.values()
+                                for name in names}))
+    for user in settings.users:
         domain_id = _domain_id(store, user.get("domain", "default"), "users")
         user_id = user.get("id") or stable_hex("user", user["name"])
-        assignments = {}
-        if user.get("project"):
-            assignments[_project_id(store, user["project"])] = list(user.get("roles", ["member", "reader"]))
-        for project_name, roles in (user.get("projects") or {}).items():
-            assignments[_project_id(store, project_name)] = list(roles)
+        project_ids = []
+        for project_name, names in granted.get(user["name"], {}).items():
+            project_id = _project_id(store, project_name)
+            project_ids.append(project_id)
+            for name in names:
+                roles.add_grant(store, "project", project_id, user_id, roles.find_by_name(store, name)["id"])
         store.users[user_id] = {
             "id": user_id,
             "name": user["name"],
             "password": str(user["password"]),
             "domain_id": domain_id,
-            "default_project_id": next(iter(assignments), None),
-            "assignments": assignments,
+            "default_project_id": project_ids[0] if project_ids else None,
             "enabled": True,
+            "options": {},
+            "extra": {},
         }
 
 
@@ -79,10 +95,6 @@ def verify_project_id(backend, context, project_id: str) -> None:
         return
     if project_id not in backend.store.projects:
         raise BadRequest(f"Project ID {project_id} is not a valid project.")
-
-
-def role_id(name: str) -> str:
-    return stable_hex("role", name)
 
 
 def _find_domain(store, ref: dict | None) -> dict | None:
@@ -134,7 +146,8 @@ def issue_token(backend, auth: dict) -> dict:
             if not isinstance(user_ref, dict):
                 raise BadRequest("Expecting to find user in password.")
             user = _find_user(store, user_ref)
-            if user is None or not user["enabled"] or user_ref.get("password") != user["password"]:
+            if (user is None or not user["enabled"] or user["password"] is None
+                    or user_ref.get("password") != user["password"] or not _domain_enabled(store, user)):
                 raise Unauthorized(AUTH_REQUIRED)
             expires_at = now + backend.settings.token_ttl
             audit_chain = []
@@ -152,7 +165,8 @@ def issue_token(backend, auth: dict) -> dict:
         scope = auth.get("scope")
         if isinstance(scope, dict) and "project" in scope:
             project = _find_project(store, scope["project"] or {})
-            if project is None or project["id"] not in user["assignments"]:
+            if (project is None or not project["enabled"]
+                    or not roles.effective_role_names(store, user["id"], project["id"])):
                 raise Unauthorized(AUTH_REQUIRED)
         elif isinstance(scope, dict) and scope:
             # Domain and system scope are not part of this fake.
@@ -162,7 +176,6 @@ def issue_token(backend, auth: dict) -> dict:
             "id": store.ids.token(),
             "user_id": user["id"],
             "project_id": project["id"] if project else None,
-            "roles": user["assignments"].get(project["id"], []) if project else [],
             "methods": list(methods),
             "issued_at": now,
             "expires_at": expires_at,
@@ -185,7 +198,23 @@ def validate_token(backend, token_id) -> dict:
     token = backend.store.tokens.get(token_id)
     if token is None or token["revoked"] or token["expires_at"] <= backend.clock.time():
         raise Unauthorized(AUTH_REQUIRED)
+    # Keystone works a token's roles out when it validates it: a revoked grant shows at once, and a
+    # project-scoped token with no role left on its project is no longer valid.
+    if token["project_id"] and not token_roles(backend.store, token):
+        raise Unauthorized(AUTH_REQUIRED)
     return token
+
+
+def token_roles(store, token) -> list[str]:
+    """The role names a token carries now: its project grants plus the roles they imply."""
+    if not token["project_id"]:
+        return []
+    return roles.effective_role_names(store, token["user_id"], token["project_id"])
+
+
+def _domain_enabled(store, user) -> bool:
+    domain = store.domains.get(user["domain_id"])
+    return bool(domain and domain["enabled"])
 
 
 def check_subject_token(backend, token_id) -> dict:
@@ -213,7 +242,7 @@ def context_for(backend, token_id) -> RequestContext:
         user_name=user["name"],
         project_id=project["id"] if project else None,
         project_name=project["name"] if project else None,
-        roles=tuple(token["roles"]),
+        roles=tuple(token_roles(backend.store, token)),
         token_id=token["id"],
         domain_id=user["domain_id"],
         policy=policy.compile_overrides(backend.settings.policy),
@@ -221,29 +250,10 @@ def context_for(backend, token_id) -> RequestContext:
 
 
 def projects_for_user(backend, user_id: str) -> list[dict]:
-    user = backend.store.users[user_id]
-    return [backend.store.projects[pid] for pid in user["assignments"] if pid in backend.store.projects]
+    store = backend.store
+    return [store.projects[pid] for pid in roles.projects_with_grants(store, user_id) if pid in store.projects]
 
 
 def require_admin(context: RequestContext, rule: str) -> None:
     if not context.is_admin:
         raise Forbidden(f"You are not authorized to perform the requested action: {rule}.")
-
-
-def get_project(backend, project_id: str) -> dict:
-    project = backend.store.projects.get(project_id)
-    if project is None:
-        raise NotFound(f"Could not find project: {project_id}.")
-    return project
-
-
-def get_user(backend, user_id: str) -> dict:
-    user = backend.store.users.get(user_id)
-    if user is None:
-        raise NotFound(f"Could not find user: {user_id}.")
-    return user
-
-
-def search_projects(backend, *, name: str | None = None, domain_id: str | None = None) -> list[dict]:
-    return [project for project in backend.store.projects.values()
-            if (name is None or project["name"] == name) and (domain_id is None or project["domain_id"] == domain_id)]
