@@ -111,18 +111,21 @@ def test_members_and_server_groups_in_show(api, instant):
     assert api.get(f"{GROUPS}/{group['id']}", version="2.64").get_json()["server_group"]["members"] == [first["id"]]
 
 
-def test_anti_affinity_second_member_finds_no_host(api, instant):
+def test_anti_affinity_third_member_finds_no_host(api, instant):
+    """Two compute hosts: one member each, the third finds none (ServerGroupAntiAffinityFilter)."""
     group = _create(api, policy="anti-affinity")
     first = _boot(api, group["id"])
     second = _boot(api, group["id"])
-    assert show(api, first["id"])["status"] == "ACTIVE"
-    failed = show(api, second["id"], user="admin")
+    third = _boot(api, group["id"])
+    hosts = {show(api, s["id"], user="admin")["OS-EXT-SRV-ATTR:host"] for s in (first, second)}
+    assert hosts == {"compute1", "compute2"}
+    failed = show(api, third["id"], user="admin")
     assert failed["status"] == "ERROR" and failed["OS-EXT-SRV-ATTR:host"] is None
     assert failed["fault"]["code"] == 500
     assert failed["fault"]["message"] == "No valid host was found. There are not enough hosts available."
     assert failed["addresses"] == {}
     relaxed = _create(api, policy="anti-affinity", rules={"max_server_per_host": 2})
-    assert [show(api, _boot(api, relaxed["id"])["id"])["status"] for _ in range(3)] == ["ACTIVE", "ACTIVE", "ERROR"]
+    assert [show(api, _boot(api, relaxed["id"])["id"])["status"] for _ in range(5)] == ["ACTIVE"] * 4 + ["ERROR"]
 
 
 def test_group_hint_errors_and_member_quota(api, backend, instant):

@@ -3,7 +3,8 @@
 
 Each rule maps to a check: ``admin`` (role:admin), ``project_reader`` / ``project_member`` /
 ``project_manager`` (that role on the target project, or admin), ``owner`` (admin, or the user the
-target belongs to: key pairs), ``anyone`` or ``nobody``. A denial is Nova's
+target belongs to: key pairs), ``service`` (Nova's service_or_admin: role service or admin, for the
+APIs other services call), ``anyone`` or ``nobody``. A denial is Nova's
 403 "Policy doesn't allow {rule} to be performed."
 
 Overrides (``Settings.policy``, rule name -> value) take one of the level names of ``LEVELS`` or a
@@ -22,10 +23,13 @@ from fakenova.errors import Forbidden
 
 ADMIN, READER, MEMBER, MANAGER, ANYONE = "admin", "project_reader", "project_member", "project_manager", "anyone"
 OWNER, NOBODY = "owner", "nobody"
+# nova/policies/base.py SERVICE_ROLE = 'rule:service_or_admin' (role:service or role:admin), since Nova
+# 32.0.0 (2025.2) the default of the service-to-service APIs.
+SERVICE = "service_or_admin"
 
 # What the ``policy`` setting may say instead of a list of roles.
 LEVELS = {"admin": ADMIN, "reader": READER, "member": MEMBER, "manager": MANAGER, "anyone": ANYONE,
-          "nobody": NOBODY, "owner": OWNER}
+          "nobody": NOBODY, "owner": OWNER, "service": SERVICE}
 
 # keystone-manage bootstrap's role implications.
 IMPLIED_ROLES = {"admin": ("manager", "member", "reader"), "manager": ("member", "reader"), "member": ("reader",)}
@@ -145,8 +149,8 @@ RULES: dict[str, str] = {
     "os_compute_api:os-volumes-attachments:create": MEMBER,
     "os_compute_api:os-volumes-attachments:update": MEMBER,
     "os_compute_api:os-volumes-attachments:delete": MEMBER,
-    # role:service (Cinder calls it during a volume migration); none of the personas has that role
-    "os_compute_api:os-volumes-attachments:swap": NOBODY,
+    # Cinder calls it during a volume migration (nova/policies/volumes_attachments.py: SERVICE_ROLE)
+    "os_compute_api:os-volumes-attachments:swap": SERVICE,
     "compute:server:topology:index": READER,
     "compute:server:topology:host:index": ADMIN,
     # key pairs belong to a user: admin, or the user the request names (nova/policies/keypairs.py)
@@ -228,6 +232,8 @@ def allowed(context, rule: str, target_project_id: str | None = None, *,
         return False
     if "admin" in roles:
         return True
+    if check == SERVICE:
+        return "service" in roles
     if check == ADMIN:
         return False
     if check == OWNER:
