@@ -36,6 +36,7 @@ COLLECTIONS = (
     "volumes",
     "console_auth_tokens",
     "services",
+    "aggregates",
 )
 
 

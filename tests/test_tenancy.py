@@ -35,6 +35,7 @@ USERS = ("admin", "demo", "reader", "manager", "alt_demo")
 SERVERS = "servers_client.ServersClient"
 SERVICES = "services_client.ServicesClient"
 HYPERVISORS = "hypervisor_client.HypervisorClient"
+AGGREGATES = "aggregates_client.AggregatesClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -340,7 +341,19 @@ ROWS = [
         "os_compute_api:os-hypervisors:servers", ADMIN, 200, target="own",
         tempest=(HYPERVISORS, "get_hypervisors_servers")),
     Row("GET", "/os-aggregates", "/os-aggregates", "os_compute_api:os-aggregates:index", ADMIN, 200, target="own",
-        tempest=("aggregates_client.AggregatesClient", "list_aggregates")),
+        tempest=(AGGREGATES, "list_aggregates")),
+    Row("POST", "/os-aggregates", "/os-aggregates", "os_compute_api:os-aggregates:create", ADMIN, 200, target="own",
+        body={"aggregate": {"name": "fresh", "availability_zone": "az-fresh"}},
+        tempest=(AGGREGATES, "create_aggregate")),
+    Row("GET", "/os-aggregates/<aggregate_id>", "/os-aggregates/{aggregate}", "os_compute_api:os-aggregates:show",
+        ADMIN, 200, target="own", tempest=(AGGREGATES, "get_aggregate")),
+    Row("PUT", "/os-aggregates/<aggregate_id>", "/os-aggregates/{aggregate}", "os_compute_api:os-aggregates:update",
+        ADMIN, 200, target="own", body={"aggregate": {"name": "renamed"}}, tempest=(AGGREGATES, "update_aggregate")),
+    Row("DELETE", "/os-aggregates/<aggregate_id>", "/os-aggregates/{aggregate}",
+        "os_compute_api:os-aggregates:delete", ADMIN, 200, target="own", tempest=(AGGREGATES, "delete_aggregate")),
+    Row("POST", "/os-aggregates/<aggregate_id>/action", "/os-aggregates/{aggregate}/action",
+        "os_compute_api:os-aggregates:set_metadata", ADMIN, 200, target="own",
+        body={"set_metadata": {"metadata": {"ssd": "true"}}}, tempest=(AGGREGATES, "aggregate_set_metadata")),
 ]
 
 # Routes that exist in Nova and may not be built yet: rows ready for when they are.
@@ -489,6 +502,10 @@ def world(api) -> dict:
         shared = api.post(f"{V21}/flavors/demo-only/action", user="admin",
                           json={"addTenantAccess": {"tenant": ids["demo_project"]}})
         assert shared.status_code == 200, shared.get_data(as_text=True)
+    if ("GET", _normal("/os-aggregates/<aggregate_id>")) in ROUTES:
+        aggregate = api.post(f"{V21}/os-aggregates", user="admin", json={"aggregate": {"name": "agg"}})
+        assert aggregate.status_code == 200, aggregate.get_data(as_text=True)
+        ids["aggregate"] = aggregate.get_json()["aggregate"]["id"]
     spec = api.post(f"{V21}/flavors/1/os-extra_specs", user="admin", json={"extra_specs": {"k1": "v1"}})
     assert spec.status_code == 200, spec.get_data(as_text=True)
     return ids

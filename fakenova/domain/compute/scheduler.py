@@ -1,6 +1,7 @@
 """Nova's scheduler over fakenova's two compute hosts: where each instance of a build lands.
 
 Filters as Nova names them (nova/scheduler/filters/): ComputeFilter (service enabled and up),
+AvailabilityZoneFilter (the requested zone, which host aggregates give a host),
 SameHostFilter and DifferentHostFilter (hints ``same_host`` / ``different_host``: instance uuids),
 ServerGroupAffinityFilter and ServerGroupAntiAffinityFilter (the ``group`` hint; anti-affinity allows
 ``rules.max_server_per_host``, default 1). Weighing: the first host that passes, except that the soft
@@ -17,11 +18,13 @@ from fakenova.domain.compute import compute_services, lifecycle, server_groups
 
 
 def select_hosts(backend, *, count: int, forced_host: str | None, requested_host: str | None,
-                 group: dict | None, hints: dict) -> list[str] | None:
+                 group: dict | None, hints: dict, zone: str | None = None) -> list[str] | None:
     if forced_host:
         return [forced_host] * count  # az:host skips the filters in Nova too
     candidates = [requested_host] if requested_host else list(lifecycle.COMPUTE_HOSTS)
     candidates = [host for host in candidates if compute_services.schedulable(backend, host)]
+    if zone:
+        candidates = [host for host in candidates if compute_services.compute_service(backend, host)["zone"] == zone]
     if "same_host" in hints and _uuids(hints["same_host"]):
         same = _hosts_of(backend, _uuids(hints["same_host"]))
         candidates = [host for host in candidates if host in same]

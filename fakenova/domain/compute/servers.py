@@ -17,9 +17,9 @@ import ipaddress
 import re
 
 from fakenova.domain import policy
-from fakenova.domain.compute import (block_devices, boot_checks, compute_services, flavors, instance_actions,
-                                     keypairs, lifecycle, numa_cells, quotas, scheduler, server_groups,
-                                     server_order)
+from fakenova.domain.compute import (availability_zones, block_devices, boot_checks, compute_services, flavors,
+                                     instance_actions, keypairs, lifecycle, numa_cells, quotas, scheduler,
+                                     server_groups, server_order)
 from fakenova.domain.image import images
 from fakenova.domain.network import networks
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -96,7 +96,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                                  "is specified.")
     if request.get("hostname") and max_count > 1:
         raise BadRequest("Unable to allocate a single hostname to multiple instances")
-    if availability_zone and not forced_host and availability_zone != lifecycle.DEFAULT_AZ:
+    if availability_zone and not forced_host and availability_zone not in availability_zones.zone_names(backend):
         raise BadRequest("The requested availability zone is not available")
 
     with store.lock:
@@ -121,7 +121,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         if group is not None:
             server_groups.check_member_quota(backend, context, group, count)
         hosts = scheduler.select_hosts(backend, count=count, forced_host=forced_host, requested_host=requested_host,
-                                       group=group, hints=_scheduler_hints(body))
+                                       group=group, hints=_scheduler_hints(body), zone=availability_zone)
         unplaceable = server_groups.NO_VALID_HOST if hosts is None else None
 
         reservation_id = "r-" + store.ids.choice(RESERVATION_CHARS, 8)
