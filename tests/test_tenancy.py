@@ -36,6 +36,7 @@ SERVERS = "servers_client.ServersClient"
 SERVICES = "services_client.ServicesClient"
 HYPERVISORS = "hypervisor_client.HypervisorClient"
 AGGREGATES = "aggregates_client.AggregatesClient"
+HOSTS = "hosts_client.HostsClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -340,6 +341,19 @@ ROWS = [
     Row("GET", "/os-hypervisors/<pattern>/servers", "/os-hypervisors/compute1/servers",
         "os_compute_api:os-hypervisors:servers", ADMIN, 200, target="own",
         tempest=(HYPERVISORS, "get_hypervisors_servers")),
+    # os-hosts (2.1-2.42): admin only; the host actions are 501 past the policy (libvirt has none)
+    Row("GET", "/os-hosts", "/os-hosts", "os_compute_api:os-hosts:list", ADMIN, 200, target="own",
+        tempest=(HOSTS, "list_hosts")),
+    Row("GET", "/os-hosts/<host>", "/os-hosts/compute1", "os_compute_api:os-hosts:show", ADMIN, 200, target="own",
+        tempest=(HOSTS, "get_host_detail")),
+    Row("PUT", "/os-hosts/<host>", "/os-hosts/compute1", "os_compute_api:os-hosts:update", ADMIN, 501,
+        target="own", body={"status": "enable"}),
+    Row("GET", "/os-hosts/<host>/startup", "/os-hosts/compute1/startup", "os_compute_api:os-hosts:start", ADMIN,
+        501, target="own"),
+    Row("GET", "/os-hosts/<host>/shutdown", "/os-hosts/compute1/shutdown", "os_compute_api:os-hosts:shutdown",
+        ADMIN, 501, target="own"),
+    Row("GET", "/os-hosts/<host>/reboot", "/os-hosts/compute1/reboot", "os_compute_api:os-hosts:reboot", ADMIN,
+        501, target="own"),
     Row("GET", "/os-aggregates", "/os-aggregates", "os_compute_api:os-aggregates:index", ADMIN, 200, target="own",
         tempest=(AGGREGATES, "list_aggregates")),
     Row("POST", "/os-aggregates", "/os-aggregates", "os_compute_api:os-aggregates:create", ADMIN, 200, target="own",
