@@ -32,6 +32,7 @@ COLLECTIONS = (
     "instance_actions",
     "migrations",
     "quotas",
+    "quota_classes",
     "network_quotas",
     "volumes",
     "console_auth_tokens",

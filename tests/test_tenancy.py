@@ -341,6 +341,13 @@ ROWS = [
     Row("GET", "/os-hypervisors/<pattern>/servers", "/os-hypervisors/compute1/servers",
         "os_compute_api:os-hypervisors:servers", ADMIN, 200, target="own",
         tempest=(HYPERVISORS, "get_hypervisors_servers")),
+    Row("GET", "/os-quota-class-sets/<class_name>", "/os-quota-class-sets/default",
+        "os_compute_api:os-quota-class-sets:show", ADMIN, 200, target="own",
+        tempest=("quota_classes_client.QuotaClassesClient", "get_quota_class_set")),
+    Row("PUT", "/os-quota-class-sets/<class_name>", "/os-quota-class-sets/default",
+        "os_compute_api:os-quota-class-sets:update", ADMIN, 200, target="own",
+        body={"quota_class_set": {"instances": 12}},
+        tempest=("quota_classes_client.QuotaClassesClient", "update_quota_class_set")),
     # os-hosts (2.1-2.42): admin only; the host actions are 501 past the policy (libvirt has none)
     Row("GET", "/os-hosts", "/os-hosts", "os_compute_api:os-hosts:list", ADMIN, 200, target="own",
         tempest=(HOSTS, "list_hosts")),
