@@ -341,6 +341,11 @@ ROWS = [
     Row("GET", "/os-hypervisors/<pattern>/servers", "/os-hypervisors/compute1/servers",
         "os_compute_api:os-hypervisors:servers", ADMIN, 200, target="own",
         tempest=(HYPERVISORS, "get_hypervisors_servers")),
+    # service_or_admin: of the five personas only admin holds either role
+    Row("POST", "/os-server-external-events", "/os-server-external-events",
+        "os_compute_api:os-server-external-events:create", ADMIN, 200, target="own",
+        body=lambda world: {"events": [{"name": "network-changed", "server_uuid": world["server"]}]},
+        tempest=("server_external_events_client.ServerExternalEventsClient", "create")),
     Row("GET", "/os-quota-class-sets/<class_name>", "/os-quota-class-sets/default",
         "os_compute_api:os-quota-class-sets:show", ADMIN, 200, target="own",
         tempest=("quota_classes_client.QuotaClassesClient", "get_quota_class_set")),

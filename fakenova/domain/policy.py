@@ -91,6 +91,7 @@ RULES: dict[str, str] = {
     "os_compute_api:os-hypervisors:uptime": ADMIN,
     "os_compute_api:os-hypervisors:search": ADMIN,
     "os_compute_api:os-hypervisors:servers": ADMIN,
+    "os_compute_api:os-server-external-events:create": SERVICE,
     "os_compute_api:os-quota-class-sets:show": ADMIN,
     "os_compute_api:os-quota-class-sets:update": ADMIN,
     "os_compute_api:os-hosts:list": ADMIN,

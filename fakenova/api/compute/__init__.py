@@ -28,6 +28,7 @@ from fakenova.api.compute import hypervisors  # noqa: F401
 from fakenova.api.compute import aggregates  # noqa: F401
 from fakenova.api.compute import hosts  # noqa: F401
 from fakenova.api.compute import quota_class_sets  # noqa: F401
+from fakenova.api.compute import server_external_events  # noqa: F401
 from fakenova.api.compute import simple_tenant_usage  # noqa: F401
 from fakenova.api.compute import server_security_groups  # noqa: F401
 from fakenova.api.compute.blueprint import bp, prepare_request
