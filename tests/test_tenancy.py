@@ -37,6 +37,7 @@ SERVICES = "services_client.ServicesClient"
 HYPERVISORS = "hypervisor_client.HypervisorClient"
 AGGREGATES = "aggregates_client.AggregatesClient"
 HOSTS = "hosts_client.HostsClient"
+IMAGES = "images_client.ImagesClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -341,6 +342,26 @@ ROWS = [
     Row("GET", "/os-hypervisors/<pattern>/servers", "/os-hypervisors/compute1/servers",
         "os_compute_api:os-hypervisors:servers", ADMIN, 200, target="own",
         tempest=(HYPERVISORS, "get_hypervisors_servers")),
+    # the image proxy (2.1-2.35) has no policy of Nova's: Glance decides, and only its owner (admin's
+    # project for the seeded images) or an admin may change or delete an image: 403 for the others
+    Row("GET", "/images", "/images", None, ANYONE, 200, target="own", tempest=(IMAGES, "list_images")),
+    Row("GET", "/images/detail", "/images/detail", None, ANYONE, 200, target="own",
+        tempest=(IMAGES, "list_images_details")),
+    Row("GET", "/images/<image_id>", "/images/{image}", None, ANYONE, 200, target="own",
+        tempest=(IMAGES, "get_image")),
+    Row("DELETE", "/images/<image_id>", "/images/{image}", None, ANYONE, (204, 403), target="own"),
+    Row("GET", "/images/<image_id>/metadata", "/images/{image}/metadata", None, ANYONE, 200, target="own",
+        tempest=(IMAGES, "image_metadata")),
+    Row("POST", "/images/<image_id>/metadata", "/images/{image}/metadata", None, ANYONE, (200, 403), target="own",
+        body={"metadata": {"k": "v"}}),
+    Row("PUT", "/images/<image_id>/metadata", "/images/{image}/metadata", None, ANYONE, (200, 403), target="own",
+        body={"metadata": {"k": "v"}}),
+    Row("GET", "/images/<image_id>/metadata/<key>", "/images/{image}/metadata/hw_rng_model", None, ANYONE, 200,
+        target="own", tempest=(IMAGES, "image_meta_item")),
+    Row("PUT", "/images/<image_id>/metadata/<key>", "/images/{image}/metadata/k", None, ANYONE, (200, 403),
+        target="own", body={"meta": {"k": "v"}}),
+    Row("DELETE", "/images/<image_id>/metadata/<key>", "/images/{image}/metadata/hw_rng_model", None, ANYONE,
+        (204, 403), target="own"),
     Row("GET", "/extensions", "/extensions", "os_compute_api:extensions", ANYONE, 200, target="own",
         tempest=("extensions_client.ExtensionsClient", "list_extensions")),
     Row("GET", "/extensions/<alias>", "/extensions/os-hosts", "os_compute_api:extensions", ANYONE, 200,
