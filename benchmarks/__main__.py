@@ -1,7 +1,8 @@
 """``python -m benchmarks [--quick] [--only GROUP ...] [--json FILE]``: run the groups, print one table.
 
-``--quick`` (or FAKENOVA_BENCH_QUICK=1) runs fewer repetitions and stops the scale group at 10,000
-servers. Loopback only, bounded loops only; nothing here asserts on time.
+``--quick`` (or FAKENOVA_BENCH_QUICK=1) runs fewer repetitions, stops the scale group at 10,000
+servers and runs a tenth of the memory group's load. Loopback only, bounded loops only; nothing here
+asserts on time.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import platform
 import sys
 import time
 
-from benchmarks import end_to_end, requests_group, scale, startup
+from benchmarks import end_to_end, memory, requests_group, scale, startup
 from benchmarks.harness import Config, Report, render
 
-GROUPS = {"startup": startup, "request": requests_group, "e2e": end_to_end, "scale": scale}
+GROUPS = {"startup": startup, "request": requests_group, "e2e": end_to_end, "scale": scale, "memory": memory}
 
 
 def machine() -> str:

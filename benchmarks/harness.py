@@ -22,12 +22,13 @@ class Config:
     requests_per_thread: int = 100            # per client thread in the concurrency runs
     e2e_batch: int = 10                       # SDK create+delete cycles per repetition
     memory_servers: int = 2_000               # servers created through the domain under tracemalloc
+    long_run: tuple = (20_000, 5_000)         # logins, create/delete cycles of the memory group
 
     @classmethod
     def make(cls, quick: bool) -> "Config":
         if quick:
             return cls(repeats=3, quick=True, sizes=(1_000, 10_000), requests_per_batch=50,
-                       requests_per_thread=25, e2e_batch=3, memory_servers=500)
+                       requests_per_thread=25, e2e_batch=3, memory_servers=500, long_run=(2_000, 500))
         return cls()
 
 
@@ -36,7 +37,7 @@ class Row:
     group: str
     name: str
     value: float | None          # seconds for timings, or the figure in ``unit``
-    unit: str = "s"              # "s" (shown in ms/µs), "req/s", "KB", "count"
+    unit: str = "s"              # "s" (shown in ms/µs), "req/s", "KB", "MB", "count"
     baseline: str | None = None  # the name of the row this one is compared with
     target: str = ""             # e.g. "< 100 ms", shown as written
     met: bool | None = None      # None: no target, or not measured
@@ -99,8 +100,8 @@ def format_value(row: Row) -> str:
         return f"{seconds * 1e6:.1f} µs"
     if row.unit == "req/s":
         return f"{row.value:,.0f} req/s"
-    if row.unit == "KB":
-        return f"{row.value:.2f} KB"
+    if row.unit in ("KB", "MB"):
+        return f"{row.value:.2f} {row.unit}"
     return f"{row.value:,.0f} {row.unit}"
 
 

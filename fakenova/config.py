@@ -35,6 +35,9 @@ class Settings:
     control_token: str | None = None
     max_body_size: int = 114688  # oslo.middleware's default max_request_body_size
     reclaim_instance_interval: int = 0
+    # Seconds of fake time a deleted server stays visible (changes-since, deleted=true, its instance
+    # actions) before it is archived away with its records, as `nova-manage db archive_deleted_rows`.
+    deleted_retention: int = 86400
     # Seconds a shelved server waits before it is offloaded: 0 = at once, -1 = never (Nova's option).
     shelved_offload_time: int = 0
     # Per-action transition durations in seconds; missing actions use lifecycle defaults.

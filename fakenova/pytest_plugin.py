@@ -9,12 +9,16 @@ Fixtures:
 Durations are instant unless ``--fakenova-durations`` or the marker says otherwise:
 ``@pytest.mark.fakenova(durations={"build": 5}, frozen=True, seed_file="state.json")``
 (``seed_file``: a state document saved with ``FakeNova.export_state()`` / ``GET /_fake/state``).
+
+``--fakenova-report DIR`` writes the dashboard's report (``GET /_fake/report``) of each failed test
+that used the ``fakenova`` fixture to ``DIR/<test id>.html``, for CI to keep.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -32,9 +36,23 @@ def pytest_addoption(parser):
         "(fakenova's defaults) or a JSON object of action -> seconds, e.g. '{\"build\": 3}' "
         "(unnamed actions instant)",
     )
+    group.addoption(
+        "--fakenova-report", default=None, metavar="DIR",
+        help="for each failed test that used the fakenova fixture, write the fake's dashboard report "
+        "(one HTML file that opens with no server: servers, timeline, fault rules, request journal) "
+        "into DIR",
+    )
 
 
 _DURATIONS = pytest.StashKey[dict | None]()
+_OUTCOMES = pytest.StashKey[dict]()  # a test's reports by phase, for --fakenova-report
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    item.stash.setdefault(_OUTCOMES, {})[report.when] = report
 
 
 def pytest_configure(config):
@@ -114,6 +132,17 @@ def fakenova(fakenova_session, monkeypatch, tmp_path_factory, request):
     _point_environment_at(fake, monkeypatch, tmp_path_factory.mktemp("fakenova"))
     yield fake
     settings.durations = session_durations
+    _report_if_failed(fake, request)
+
+
+def _report_if_failed(fake: FakeNova, request) -> None:
+    """--fakenova-report DIR: the picture of the fake as the failed test left it, as DIR/<test>.html."""
+    directory = request.config.getoption("fakenova_report")
+    call = request.node.stash.get(_OUTCOMES, {}).get("call")
+    if directory and call is not None and call.failed:
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid).strip("_")[:150]
+        path = fake.report(Path(directory) / f"{name}.html")
+        request.node.user_properties.append(("fakenova_report", str(path)))
 
 
 def _point_environment_at(fake: FakeNova, monkeypatch, directory: Path) -> None:

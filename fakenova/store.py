@@ -89,3 +89,6 @@ class Store:
             # [due_at, seq, server_id, transition_id, step] (see domain/compute/lifecycle.py).
             self.timeline = []
             self.timeline_seq = 0
+            # Table -> the highest id the archive took away ("instances", "migrations"), so that
+            # autoincrement keys never go back, as in Nova's database (domain/compute/archive.py).
+            self.archived_ids = {}

@@ -141,7 +141,7 @@ class FakeNova:
 
     # --- the control plane ---------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, json=None, params=None):
+    def _send(self, method: str, path: str, json=None, params=None) -> requests.Response:
         headers = {"X-Fake-Token": self.control_token} if self.control_token else {}
         response = self._http.request(method, f"{self.url}/_fake{path}", json=json, params=params,
                                       headers=headers, timeout=60)
@@ -151,6 +151,10 @@ class FakeNova:
             except (ValueError, KeyError, TypeError):
                 message = response.text
             raise FakeNovaError(response.status_code, message)
+        return response
+
+    def _call(self, method: str, path: str, json=None, params=None):
+        response = self._send(method, path, json, params)
         return response.json() if response.content else None
 
     def reset(self) -> None:
@@ -224,6 +228,15 @@ class FakeNova:
 
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
+
+    def report(self, path: str | Path) -> Path:
+        """Write the dashboard's picture (GET /_fake/report) to ``path``: one HTML file with the
+        servers, timeline, resources, fault rules and journal, that opens with no server (a CI
+        artifact). Returns the path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(self._send("GET", "/report").content)
+        return path
 
     def export_state(self) -> dict:
         return self._call("GET", "/state")

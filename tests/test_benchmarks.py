@@ -90,3 +90,13 @@ def test_replay_floor_answers_from_the_recording_without_calling_fakenova():
     assert replayed[0].get_data() == found.get_data()
     assert replayed[1].get_data() == gone.get_data()
     assert len(backend.journal) == journalled
+
+
+def test_memory_load_leaves_nothing_but_the_last_login_after_its_month():
+    from benchmarks import memory
+
+    figures = memory._child(30, 5)
+    # Both months passed: every token but the one made after the last month is forgotten, every
+    # deleted server archived with its actions; the journal kept every request of this small load.
+    assert figures["left"] == {"tokens": 1, "servers": 0, "instance_actions": 0}
+    assert figures["journal"] == 2 * (30 + 2 * 5 + 1 + memory.AFTER_THE_MONTH) + (50 + 20 + 1 + memory.AFTER_THE_MONTH)

@@ -82,6 +82,16 @@ def test_wheel_contains_every_module(wheel):
     assert expected - shipped == set()
 
 
+def test_wheel_contains_the_dashboard_page(wheel):
+    # /_fake/ui needs no network and no build step: its page, style and script are package data.
+    expected = {f"fakenova/ui/{p.name}" for p in (ROOT / "fakenova" / "ui").iterdir()}
+    shipped = {name for name in wheel.namelist() if name.startswith("fakenova/ui/")}
+    assert {"fakenova/ui/dashboard.html", "fakenova/ui/dashboard.css", "fakenova/ui/dashboard.js"} <= shipped
+    assert shipped == expected
+    for name in shipped:
+        assert wheel.read(name) == (ROOT / name).read_bytes()
+
+
 def test_wheel_declares_the_console_script(wheel):
     [entry_points] = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     text = wheel.read(entry_points).decode()
@@ -176,9 +186,10 @@ def test_bad_log_level():
 # --- serving --------------------------------------------------------------------------------------
 
 
-def start_serving(port: int, *extra: str) -> subprocess.Popen:
-    """`fakenova serve` in a subprocess; returns once the port accepts connections."""
-    process = subprocess.Popen([FAKENOVA, "serve", "--port", str(port), *extra], env=clean_env(),
+def start_serving(port: int, *extra: str, **env: str) -> subprocess.Popen:
+    """`fakenova serve` in a subprocess (``env``: FAKENOVA_* settings); returns once the port accepts
+    connections."""
+    process = subprocess.Popen([FAKENOVA, "serve", "--port", str(port), *extra], env=clean_env(**env),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for _ in range(400):  # at most ~20 s: each failed attempt waits 50 ms on the process itself
         try:

@@ -12,6 +12,7 @@ import hmac
 from flask import Blueprint, jsonify, request
 
 from fakenova import __version__
+from fakenova.api import dashboard
 from fakenova.api.common import backend, parse_json
 from fakenova.domain.compute import lifecycle
 from fakenova.domain.control import forced_status, state
@@ -19,14 +20,18 @@ from fakenova.domain.control.faults import InvalidRule
 from fakenova.errors import BadRequest, NotFound, Unauthorized, UnsupportedMediaType
 
 bp = Blueprint("control", __name__, url_prefix="/_fake")
+bp.register_blueprint(dashboard.bp)  # /_fake/ui, /_fake/report, /_fake/overview
 
 TOKEN_HEADER = "X-Fake-Token"
 
 
 def prepare_request() -> None:
     expected = backend().settings.control_token
-    if expected and not hmac.compare_digest(request.headers.get(TOKEN_HEADER, ""), expected):
-        raise Unauthorized(f"The control plane needs a valid {TOKEN_HEADER} header.")
+    presented = request.headers.get(TOKEN_HEADER) or dashboard.presented_token()
+    # Compared as bytes: compare_digest refuses non-ASCII str, and a header can hold any byte.
+    if expected and not hmac.compare_digest(presented.encode(), expected.encode()):
+        hint = " Open the dashboard as /_fake/ui?token=..." if request.path.startswith(dashboard.PAGE) else ""
+        raise Unauthorized(f"The control plane needs a valid {TOKEN_HEADER} header.{hint}")
 
 
 def _body(*, required: bool = True):
@@ -164,13 +169,16 @@ def delete_fault(rule_id):
 @bp.get("/requests")
 def list_requests():
     args = request.args
-    status = args.get("status")
+    status, limit = args.get("status"), args.get("limit")
     if status is not None and not status.isdigit():
         raise BadRequest("status must be an HTTP status code.")
+    if limit is not None and not limit.isdigit():
+        raise BadRequest("limit must be a number of entries (the newest are kept).")
     try:
         entries = backend().journal.entries(
             method=args.get("method") or None, path=args.get("path") or None,
-            status=int(status) if status is not None else None, project_ids=_project_ids(args.get("project")))
+            status=int(status) if status is not None else None, project_ids=_project_ids(args.get("project")),
+            limit=int(limit) if limit is not None else None)
     except ValueError as exc:  # a broken ^regex for path
         raise BadRequest(f"path: {exc}") from None
     return jsonify({"requests": entries})

@@ -21,13 +21,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from fakenova.api.common import JSON_TYPES, backend, parse_json
 from fakenova.clock import isoformat
 from fakenova.domain.control.faults import RequestFacts
-from fakenova.domain.control.journal import redact
+from fakenova.domain.control.journal import RawBody, redact
 from fakenova.errors import APIError
 
 log = logging.getLogger("fakenova.requests")
 
 CONTROL_PREFIX = "/_fake"
 JOURNAL_HEADERS = ("OpenStack-API-Version", "X-OpenStack-Nova-API-Version", "Content-Type", "User-Agent")
+# Response bodies up to this size are journaled (server lists of a big sandbox are not kept).
+MAX_JOURNALED_RESPONSE = 16 * 1024
 _SERVER_IN_PATH = re.compile(r"/servers/([^/]+)")
 
 
@@ -157,11 +159,36 @@ def _journal_entry(response: Response) -> dict:
         "user": context.user_name if context else None,
         "action": _action(),
         "body": redact(body) if body is not None else None,
+        "response_body": _response_body(response),
         "headers": {name: request.headers[name] for name in JOURNAL_HEADERS if name in request.headers},
         "request_id": g.get("request_id"),
         "time": isoformat(backend().clock.now()),
         "fault_rule": g.get("fault_rule"),
     }
+
+
+def _response_body(response: Response):
+    """The answer's body, read as JSON (secrets redacted) or text when the journal is read; None for no
+    body, a stream (image data) or binary. A body over ``MAX_JOURNALED_RESPONSE`` is named by its size."""
+    if response.is_streamed or response.direct_passthrough:
+        return None
+    mimetype = response.mimetype or ""
+    textual = mimetype in JSON_TYPES or mimetype.startswith("text/")
+    length = response.calculate_content_length()
+    if not textual or not length:
+        return None
+    if length > MAX_JOURNALED_RESPONSE:
+        return f"({length} bytes, not kept)"
+    return RawBody(response.get_data(), mimetype in JSON_TYPES)
+
+
+def _logged_path() -> str:
+    """The path and query, with the dashboard's ?token= hidden."""
+    if "token" in request.args and _is_control():
+        query = "&".join(f"{key}=***" if key == "token" else f"{key}={value}"
+                         for key, value in request.args.items(multi=True))
+        return f"{request.path}?{query}"
+    return request.full_path.rstrip("?")
 
 
 def _log(response: Response) -> None:
@@ -170,6 +197,6 @@ def _log(response: Response) -> None:
     context = _context()
     elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     version = g.get("microversion")
-    log.info("%s %s %s microversion=%s project=%s %.1fms%s", request.method, request.full_path.rstrip("?"),
+    log.info("%s %s %s microversion=%s project=%s %.1fms%s", request.method, _logged_path(),
              response.status_code, version or "-", (context.project_name if context else None) or "-",
              elapsed_ms, f" fault_rule={g.fault_rule}" if g.get("fault_rule") else "")

@@ -13,7 +13,7 @@ from flask import Blueprint, g, request
 
 from fakenova import microversion
 from fakenova.api.common import authenticate, backend, base_url, json_body, query_lists
-from fakenova.domain.compute import lifecycle
+from fakenova.domain.compute import archive, lifecycle
 from fakenova.errors import BadRequest
 from fakenova.microversion import APIVersion, VersionRange
 
@@ -34,8 +34,10 @@ def prepare_request() -> None:
     authenticate()
     if path.startswith(f"/compute{API_PREFIX}/"):
         g.microversion = microversion.negotiate(request.headers)
-        # Server state changes that fell due on the fake clock land before any handler reads.
+        # Server state changes that fell due on the fake clock land before any handler reads, and
+        # servers deleted longer ago than the retention window are archived (a bounded batch).
         lifecycle.settle(backend())
+        archive.sweep(backend())
 
 
 def version() -> APIVersion:

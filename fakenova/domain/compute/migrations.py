@@ -42,7 +42,7 @@ def new(backend, context, server: dict, kind: str, *, status: str, dest: str, ol
     store = backend.store
     with_flavors = kind != "evacuation"  # the API's evacuation record names no flavors
     migration = {
-        "id": len(store.migrations) + 1,
+        "id": _next_id(store),
         "uuid": store.ids.uuid(),
         "instance_uuid": server["id"],
         "user_id": context.user_id,
@@ -61,6 +61,12 @@ def new(backend, context, server: dict, kind: str, *, status: str, dest: str, ol
     store.migrations[migration["uuid"]] = migration
     server["migration_id"] = migration["uuid"]
     return migration
+
+
+def _next_id(store) -> int:
+    # The table's autoincrement key: never one an archived migration had.
+    return 1 + max(max((m["id"] for m in store.migrations.values()), default=0),
+                   store.archived_ids.get("migrations", 0))
 
 
 def _internal_id(store, flavor: dict) -> int | None:

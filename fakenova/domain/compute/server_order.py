@@ -7,9 +7,9 @@ store, so a page reads from the end and stops once it is full. It also knows the
 so a create does not scan every record for its autoincrement key.
 
 The order is a cache, never state: it hangs on the store as a private attribute (not exported) and
-notices for itself when ``store.servers`` moved on. Records are only ever added at the end of that
-dict (a server is never removed, only marked deleted), so new ones are the last entries; anything
-else (a new dict after reset or import, a record removed, a creation time rewritten) rebuilds it.
+notices for itself when ``store.servers`` moved on. Records are added at the end of that dict, so
+new ones are the last entries; the archive takes records out through ``discard``; anything else (a
+new dict after reset or import, a creation time rewritten) rebuilds it.
 """
 
 from __future__ import annotations
@@ -139,6 +139,29 @@ def of_project(store, project_id) -> list[dict]:
             return records
         forget(store)
     raise Stale(project_id)
+
+
+def discard(store, records: list[dict]) -> None:
+    """Take ``records`` out of ``store.servers`` and out of the order (the archive's way), keeping the
+    highest internal_id seen: Nova's autoincrement key never goes back. Hold the store lock."""
+    order = _order(store)
+    for record in records:
+        try:
+            entry = _key_of(order, record)
+        except Stale:
+            order = None  # a key rewritten under the cache: let the next reader rebuild it
+        if order is not None:
+            order.everyone.pop(bisect.bisect_left(order.everyone, entry))
+            entries = order.by_project.get(record.get("project_id"), [])
+            entries.pop(bisect.bisect_left(entries, entry))
+            if not entries:
+                order.by_project.pop(record.get("project_id"), None)
+        del store.servers[record["id"]]
+    if order is None:
+        forget(store)
+        return
+    order.count = len(store.servers)
+    order.last_id = next(reversed(store.servers)) if store.servers else None
 
 
 def forget(store) -> None:

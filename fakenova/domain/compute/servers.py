@@ -437,7 +437,8 @@ def _new_record(backend, context, request: dict, *, flavor, image, availability_
     now = backend.clock.time()
     server_id = store.ids.uuid()
     name = request["name"] if count == 1 else f"{request['name']}-{index + 1}"
-    internal_id = 1 + server_order.max_internal_id(store)  # Nova's autoincrement key
+    # Nova's autoincrement key: never one an archived server had.
+    internal_id = 1 + max(server_order.max_internal_id(store), store.archived_ids.get("instances", 0))
     hostname = request.get("hostname") or sanitize_hostname(name, f"Server-{server_id}")
     config_drive = request.get("config_drive")
     return {

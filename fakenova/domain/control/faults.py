@@ -11,7 +11,9 @@ A rule has match criteria (method, path, action, project, server) and one effect
 ``times`` caps how often a rule fires, ``sequence`` ("fail"/"pass") is consumed one step per match,
 ``probability`` is drawn from the rule's own ``random.Random(seed)``, so runs are reproducible.
 Rules are tried in creation order and the first that fires wins (later rules are not consulted, so
-their sequences and draws do not move).
+their sequences and draws do not move). A rule whose ``times`` or ``sequence`` is used up can never
+fire again; it stays listed (with its counters) until ``MAX_SPENT`` later rules have been used up too,
+so a long-lived fake that gets a rule per test run stays bounded.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ def _rule_validator():
 
 # Counters a rule accumulates; exported with the state so a restored rule goes on where it stopped.
 COUNTERS = ("matched", "fired", "draws")
+# Used-up rules kept for reading back; older ones are forgotten.
+MAX_SPENT = 100
 
 
 class InvalidRule(ValueError):
@@ -133,6 +137,13 @@ class Rule:
         if "server" in match and match["server"] not in facts.servers:
             return False
         return True
+
+    @property
+    def spent(self) -> bool:
+        """Used up: its ``times`` fired, or every step of its ``sequence`` matched."""
+        doc = self.document
+        return ((doc["times"] is not None and self.fired >= doc["times"])
+                or (doc["sequence"] is not None and self.matched >= len(doc["sequence"])))
 
     def fires(self) -> bool:
         """One match: consume a sequence step and a draw as needed; True when the effect applies."""
@@ -215,6 +226,7 @@ class FaultRules:
     def clear(self) -> None:
         with self._lock:
             self._rules: dict[str, Rule] = {}
+            self._spent: dict[str, None] = {}  # ids of used-up rules, oldest first
             self._next_id = 1
 
     def add(self, document) -> dict:
@@ -236,6 +248,7 @@ class FaultRules:
 
     def delete(self, rule_id: str) -> bool:
         with self._lock:
+            self._spent.pop(rule_id, None)
             return self._rules.pop(rule_id, None) is not None
 
     def any_rules(self) -> bool:
@@ -244,18 +257,29 @@ class FaultRules:
 
     def for_request(self, facts: RequestFacts) -> Rule | None:
         """The first request rule that matches and fires, counters updated; None if none does."""
-        with self._lock:
-            for rule in self._rules.values():
-                if not rule.is_build_rule and rule.matches(facts) and rule.fires():
-                    return rule
-        return None
+        return self._first(facts, build=False)
 
     def for_build(self, facts: RequestFacts) -> Rule | None:
+        return self._first(facts, build=True)
+
+    def _first(self, facts: RequestFacts, *, build: bool) -> Rule | None:
         with self._lock:
             for rule in self._rules.values():
-                if rule.is_build_rule and rule.matches(facts) and rule.fires():
-                    return rule
+                if rule.is_build_rule is build and rule.matches(facts):
+                    fired = rule.fires()
+                    if rule.spent:
+                        self._note_spent(rule.id)
+                    if fired:
+                        return rule
         return None
+
+    def _note_spent(self, rule_id: str) -> None:
+        """Hold the lock. Forget the oldest used-up rules beyond MAX_SPENT."""
+        self._spent[rule_id] = None
+        while len(self._spent) > MAX_SPENT:
+            oldest = next(iter(self._spent))
+            del self._spent[oldest]
+            self._rules.pop(oldest, None)
 
     def build_failure(self, projects: dict, server: dict) -> dict | None:
         """Whether the build of ``server`` (a store record) must end in ERROR, per the build rules.
@@ -303,7 +327,10 @@ class FaultRules:
                 normalised = normalise(body)
             except InvalidRule as exc:
                 raise InvalidRule(f"faults.rules[{entry['id']}]: {exc}") from None
-            restored._rules[entry["id"]] = Rule(id=entry["id"], document=normalised, **counters)
+            rule = Rule(id=entry["id"], document=normalised, **counters)
+            restored._rules[rule.id] = rule
+            if rule.spent:
+                restored._spent[rule.id] = None
         restored._next_id = next_id
         return restored
 

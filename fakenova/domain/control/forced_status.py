@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 
-from fakenova.domain.compute import lifecycle
+from fakenova.domain.compute import archive, lifecycle
 from fakenova.errors import BadRequest, NotFound
 
 FORCED = "forced_status"  # the transition (and effect) name a pending "then" runs under
@@ -95,6 +95,7 @@ def force(backend, server_id: str, request: dict) -> dict:
             raise NotFound(f"Server {server_id} not found")
         now = backend.clock.time()
         _set_status(server, request["status"], request["fault"], now)
+        archive.note_deleted(backend, server)
         then = request["then"]
         if then is not None:
             _schedule(backend, server, then, now)

@@ -20,7 +20,7 @@ class InvalidState(ValueError):
     pass
 
 
-def _data_attributes(store) -> dict:
+def data_attributes(store) -> dict:
     """The store's data attributes, whatever collections other modules have added (dicts, lists,
     counters); found by looking, so a new collection is exported without touching this module."""
     return {name: value for name, value in vars(store).items()
@@ -34,7 +34,7 @@ def export_state(backend) -> dict:
             "format": FORMAT,
             "clock": {**clock.state(), "time": clock.time()},
             "ids": store.ids.export(),
-            "store": _data_attributes(store),
+            "store": data_attributes(store),
             "faults": backend.faults.export(),
         }
         # Through JSON: a deep copy, and exactly what a client would see (tuples become lists).
@@ -88,7 +88,7 @@ def _checked_store(store, data) -> dict:
     """Each known collection with the same JSON type it has now; absent ones come back empty."""
     if not isinstance(data, dict):
         raise InvalidState("store: must be an object of collections")
-    current = _data_attributes(store)
+    current = data_attributes(store)
     unknown = sorted(set(data) - set(current))
     if unknown:
         raise InvalidState(f"store: unknown collections: {', '.join(unknown)}")

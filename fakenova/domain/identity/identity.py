@@ -6,7 +6,7 @@ import base64
 import secrets
 
 from fakenova.config import ConfigError
-from fakenova.domain import policy
+from fakenova.domain import expiry, policy
 from fakenova.domain.context import RequestContext
 from fakenova.domain.identity import roles
 from fakenova.errors import BadRequest, Forbidden, NotFound, Unauthorized
@@ -141,6 +141,8 @@ def issue_token(backend, auth: dict) -> dict:
         raise BadRequest("Expecting to find methods in identity.")
     with store.lock:
         now = clock.time()
+        forget_expired_tokens(backend)
+        expiring = _expiring_tokens(store)
         if "password" in methods:
             user_ref = (identity.get("password") or {}).get("user")
             if not isinstance(user_ref, dict):
@@ -183,6 +185,7 @@ def issue_token(backend, auth: dict) -> dict:
             "revoked": False,
         }
         store.tokens[token["id"]] = token
+        expiring.add(token["id"], expires_at)
         return token
 
 
@@ -191,10 +194,32 @@ def _audit_id(store) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _expiring_tokens(store) -> expiry.ExpiryQueue:
+    return expiry.queue(store, "tokens", store.tokens, _token_expiry)
+
+
+def _token_expiry(token: dict) -> float:
+    return token["expires_at"]
+
+
+def forget_expired_tokens(backend) -> None:
+    """Tokens expired on the fake clock are forgotten, revoked ones too once they would have expired
+    (a few hundred per call at most). A forgotten token answers exactly as an expired one (401, or
+    404 as a subject token): Keystone's fernet tokens leave nothing behind to find either."""
+    store = backend.store
+    with store.lock:
+        expiring = _expiring_tokens(store)
+        now = backend.clock.time()
+        if expiring.due(now):
+            for token_id in expiring.take_due(now):
+                del store.tokens[token_id]
+
+
 def validate_token(backend, token_id) -> dict:
     """The token record, or 401 if missing, unknown, revoked or expired on the fake clock."""
     if not token_id:
         raise Unauthorized(AUTH_REQUIRED)
+    forget_expired_tokens(backend)
     token = backend.store.tokens.get(token_id)
     if token is None or token["revoked"] or token["expires_at"] <= backend.clock.time():
         raise Unauthorized(AUTH_REQUIRED)
