@@ -109,6 +109,13 @@ def api(client, backend) -> Api:
 
 
 @pytest.fixture
+def instant_builds(backend) -> Backend:
+    """Builds and deletes finish within the request (the other transitions keep their durations)."""
+    backend.settings.durations = {"build": 0, "delete": 0}
+    return backend
+
+
+@pytest.fixture
 def frozen(api) -> Api:
     """``api`` with its clock frozen: time moves only when the test advances it."""
     api.backend.clock.freeze()

@@ -4,19 +4,11 @@ nova/exception.py). Responses checked with Tempest's aggregates schemas."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests import server_helpers as h
 from tests.tempest_schemas import assert_valid
 
 AGG = "/compute/v2.1/os-aggregates"
 CLIENT = "aggregates_client.AggregatesClient"
-
-
-@pytest.fixture
-def instant(backend):
-    backend.settings.durations = {"build": 0, "delete": 0}
-    return backend
 
 
 def create(api, name="agg1", zone=None, version="2.41"):
@@ -84,7 +76,7 @@ def test_a_host_is_in_one_zone_only(api):
                "zone(s) ['az1'].")
 
 
-def test_zones_come_from_aggregate_metadata(api, instant):
+def test_zones_come_from_aggregate_metadata(api, instant_builds):
     made = create(api, zone="az1")
     assert action(api, made["id"], {"add_host": {"host": "compute2"}}).status_code == 200
     zones = api.get("/compute/v2.1/os-availability-zone").get_json()["availabilityZoneInfo"]

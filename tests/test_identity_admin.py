@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import password_auth
-from tests.tempest_schemas import assert_valid
 
 V3 = "/identity/v3"
 

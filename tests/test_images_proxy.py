@@ -4,8 +4,6 @@ ownership; Nova's texts ("Image not found.", "You are not allowed to delete the 
 
 from __future__ import annotations
 
-import pytest
-
 from tests import server_helpers as h
 from tests.tempest_schemas import assert_valid
 

@@ -11,12 +11,6 @@ from tests import server_helpers as h
 GROUPS = "/compute/v2.1/os-server-groups"
 
 
-@pytest.fixture
-def instant(backend):
-    backend.settings.durations = {"build": 0, "delete": 0}
-    return backend
-
-
 def boot(api, *, hints=None, **server):
     body = {"server": {"name": "vm", "imageRef": h.image_id(api.backend), "flavorRef": "1", "networks": "auto",
                        **server}}
@@ -42,21 +36,21 @@ def by_reservation(api, reservation_id):
 
 
 @pytest.mark.parametrize("as_list", [False, True])
-def test_different_host_lands_on_the_other_host(api, instant, as_list):
+def test_different_host_lands_on_the_other_host(api, instant_builds, as_list):
     first = boot(api)["server"]["id"]
     assert host(api, first) == "compute1"
     second = boot(api, hints={"different_host": [first] if as_list else first})["server"]["id"]
     assert host(api, second) == "compute2"
 
 
-def test_same_host_follows_the_named_server(api, instant):
+def test_same_host_follows_the_named_server(api, instant_builds):
     first = boot(api)["server"]["id"]
     elsewhere = boot(api, hints={"different_host": first})["server"]["id"]
     follower = boot(api, hints={"same_host": elsewhere})["server"]["id"]
     assert host(api, follower) == "compute2"
 
 
-def test_different_host_from_every_host_is_no_valid_host(api, instant):
+def test_different_host_from_every_host_is_no_valid_host(api, instant_builds):
     first = boot(api)["server"]["id"]
     second = boot(api, hints={"different_host": first})["server"]["id"]
     stuck = boot(api, hints={"different_host": [first, second]})["server"]["id"]
@@ -65,7 +59,7 @@ def test_different_host_from_every_host_is_no_valid_host(api, instant):
     assert shown["fault"]["message"] == "No valid host was found. There are not enough hosts available."
 
 
-def test_multi_create_into_anti_affinity_uses_both_hosts(api, instant):
+def test_multi_create_into_anti_affinity_uses_both_hosts(api, instant_builds):
     group_id = group(api, "anti-affinity")
     made = boot(api, hints={"group": group_id}, min_count=2, return_reservation_id=True)
     servers = by_reservation(api, made["reservation_id"])
@@ -73,14 +67,14 @@ def test_multi_create_into_anti_affinity_uses_both_hosts(api, instant):
     assert {s["OS-EXT-SRV-ATTR:host"] for s in servers} == {"compute1", "compute2"}
 
 
-def test_multi_create_that_cannot_all_fit_fails_as_a_whole(api, instant):
+def test_multi_create_that_cannot_all_fit_fails_as_a_whole(api, instant_builds):
     group_id = group(api, "anti-affinity")
     made = boot(api, hints={"group": group_id}, min_count=3, return_reservation_id=True)
     servers = by_reservation(api, made["reservation_id"])
     assert [s["status"] for s in servers] == ["ERROR"] * 3
 
 
-def test_affinity_keeps_a_multi_create_together_and_soft_anti_affinity_spreads(api, instant):
+def test_affinity_keeps_a_multi_create_together_and_soft_anti_affinity_spreads(api, instant_builds):
     together = boot(api, hints={"group": group(api, "affinity")}, min_count=2, return_reservation_id=True)
     assert len({s["OS-EXT-SRV-ATTR:host"] for s in by_reservation(api, together["reservation_id"])}) == 1
     spread = boot(api, hints={"group": group(api, "soft-anti-affinity")}, min_count=3, return_reservation_id=True)

@@ -17,9 +17,9 @@ import ipaddress
 import re
 
 from fakenova.domain import policy
-from fakenova.domain.compute import (availability_zones, block_devices, boot_checks, compute_services, flavors,
-                                     instance_actions, keypairs, lifecycle, numa_cells, quotas, scheduler,
-                                     server_groups, server_order)
+from fakenova.domain.compute import (availability_zones, block_devices, boot_checks, flavors, instance_actions,
+                                     keypairs, lifecycle, numa_cells, quotas, scheduler, server_groups,
+                                     server_order)
 from fakenova.domain.image import images
 from fakenova.domain.network import networks
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound

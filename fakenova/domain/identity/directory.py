@@ -76,9 +76,9 @@ def delete_domain(backend, domain_id: str) -> None:
         if domain["enabled"]:
             raise Forbidden("Cannot delete a domain that is enabled, please disable it first.")
         for project_id in [p["id"] for p in store.projects.values() if p["domain_id"] == domain_id]:
-            _drop_project(store, project_id)
+            _drop(store, "project", project_id)
         for user_id in [u["id"] for u in store.users.values() if u["domain_id"] == domain_id]:
-            _drop_user(store, user_id)
+            _drop(store, "user", user_id)
         roles.forget_target(store, "domain", domain_id)
         del store.domains[domain_id]
 
@@ -112,10 +112,8 @@ def create_project(backend, fields: dict, *, default_domain: str) -> dict:
     with store.lock:
         if fields.get("is_domain"):
             raise BadRequest("Projects acting as domains are not modelled by fakenova; use POST /v3/domains.")
-        domain_id = fields.get("domain_id") or default_domain
+        domain_id = _domain_of(store, fields, default_domain)
         parent_id = fields.get("parent_id")
-        if domain_id not in store.domains:
-            raise BadRequest(f"Could not find domain: {domain_id}.")
         if parent_id not in (None, domain_id):
             raise BadRequest("Project hierarchies (parent_id other than the domain) are not modelled by fakenova.")
         _project_conflict(store, fields["name"], domain_id)
@@ -143,16 +141,9 @@ def update_project(backend, project_id: str, fields: dict) -> dict:
 
 
 def delete_project(backend, project_id: str) -> None:
-    store = backend.store
-    with store.lock:
+    with backend.store.lock:
         get_project(backend, project_id)
-        _drop_project(store, project_id)
-
-
-def _drop_project(store, project_id: str) -> None:
-    roles.forget_target(store, "project", project_id)
-    _end_tokens(store, lambda token: token["project_id"] == project_id)
-    del store.projects[project_id]
+        _drop(backend.store, "project", project_id)
 
 
 # --- users ----------------------------------------------------------------------------------------
@@ -179,9 +170,7 @@ def _user_conflict(store, name: str, domain_id: str, except_id=None) -> None:
 def create_user(backend, fields: dict, *, default_domain: str) -> dict:
     store = backend.store
     with store.lock:
-        domain_id = fields.get("domain_id") or default_domain
-        if domain_id not in store.domains:
-            raise BadRequest(f"Could not find domain: {domain_id}.")
+        domain_id = _domain_of(store, fields, default_domain)
         _user_conflict(store, fields["name"], domain_id)
         user_id = store.ids.hex()
         user = {"id": user_id, "name": fields["name"], "password": fields.get("password"),
@@ -209,19 +198,30 @@ def update_user(backend, user_id: str, fields: dict) -> dict:
 
 
 def delete_user(backend, user_id: str) -> None:
-    store = backend.store
-    with store.lock:
+    with backend.store.lock:
         get_user(backend, user_id)
-        _drop_user(store, user_id)
-
-
-def _drop_user(store, user_id: str) -> None:
-    roles.forget_user(store, user_id)
-    _end_tokens(store, lambda token: token["user_id"] == user_id)
-    del store.users[user_id]
+        _drop(backend.store, "user", user_id)
 
 
 # --- shared ---------------------------------------------------------------------------------------
+
+def _domain_of(store, fields: dict, default_domain: str) -> str:
+    """The domain a new project or user goes to: the one named, else the caller's (400 if unknown)."""
+    domain_id = fields.get("domain_id") or default_domain
+    if domain_id not in store.domains:
+        raise BadRequest(f"Could not find domain: {domain_id}.")
+    return domain_id
+
+
+def _drop(store, kind: str, record_id: str) -> None:
+    """Delete a user or project with what depended on it: its grants and its tokens."""
+    if kind == "user":
+        roles.forget_user(store, record_id)
+    else:
+        roles.forget_target(store, kind, record_id)
+    _end_tokens(store, lambda token: token[f"{kind}_id"] == record_id)
+    del getattr(store, f"{kind}s")[record_id]
+
 
 def _user_domain(store, token) -> str | None:
     user = store.users.get(token["user_id"])
