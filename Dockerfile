@@ -1,5 +1,8 @@
-# fakenova: Keystone, Nova, Glance and Neutron fakes on one port (8774).
+# fakenova: Keystone, Nova, Glance, Neutron and Cinder fakes on one port (8774).
 #
+#   make image                                  # fakenova:latest without Docker Hub or a package index in
+#                                               # the build (scripts/docker-image.sh: a local Debian base,
+#                                               # wheels built on the host, then WHEEL_ONLY=1 below)
 #   docker build -t fakenova .                  # installs from this checkout; needs the Python package index
 #   docker build -t fakenova --build-arg WHEEL_ONLY=1 .
 #                                               # offline: installs only from ./wheels, made on the host with
@@ -46,6 +49,7 @@ EXPOSE 8774
 # Slim images have no curl; Python's urllib asks the unauthenticated compute version document.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
     CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/compute/' % os.environ.get('FAKENOVA_PORT', '8774'), timeout=4)"]
-# As PID 1, Python ignores SIGTERM (no handler); SIGINT stops waitress cleanly, so `docker stop` is quick.
+# fakenova handles SIGINT and SIGTERM alike (stop, save --state-file); SIGINT is also what Ctrl-C on
+# `docker run -it` sends.
 STOPSIGNAL SIGINT
 CMD ["fakenova", "serve"]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_FLAGS ?= -q --disable-pip-version-check
 
-.PHONY: serve test bench conformance clean
+.PHONY: serve test bench image conformance clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,21 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install $(PIP_FLAGS) -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
+# `make serve PORT=9000 HOST=0.0.0.0`: only values given on make's command line become flags, so
+# without them FAKENOVA_PORT / FAKENOVA_HOST and a config file still apply (default 127.0.0.1:8774),
+# and a PORT or HOST that happens to be in the environment is not taken for one.
+SERVE_FLAGS = $(if $(filter command line,$(origin HOST)),--host $(HOST)) \
+	$(if $(filter command line,$(origin PORT)),--port $(PORT))
+
 serve: $(VENV)/.installed-run
-	$(BIN)/fakenova serve --host 127.0.0.1 --port 8774
+	$(BIN)/fakenova serve $(strip $(SERVE_FLAGS))
+
+# `make image [IMAGE=fakenova:latest] [BASE_IMAGE=...]`: the Docker image to keep, installed from
+# wheels built here with the venv's Python; no Docker Hub needed (see scripts/docker-image.sh).
+IMAGE ?= fakenova:latest
+
+image: $(VENV)/.installed-run
+	$(if $(BASE_IMAGE),BASE_IMAGE=$(BASE_IMAGE)) VENV=$(abspath $(VENV)) scripts/docker-image.sh $(IMAGE)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

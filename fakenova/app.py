@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import uuid
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from fakenova import errors, microversion
+from fakenova import __version__, errors, microversion
 from fakenova.api import compute, control, identity, image, interceptors, network, volume
+from fakenova.api.common import log_hint
 from fakenova.backend import Backend
 from fakenova.config import Settings
 from fakenova.routing import LazyBuilderRule
@@ -41,6 +43,8 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     for module in services.values():
         app.register_blueprint(module.bp)
     app.extensions["fakenova.services"] = services
+    app.add_url_rule("/", "index", _index)
+    app.add_url_rule("/readme", "readme", _readme)
 
     app.before_request(_start_request)
     app.after_request(_finish_response)
@@ -50,14 +54,46 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     return app
 
 
+def _index() -> Response:
+    """GET /: what this port serves, for whoever points a browser or curl at it first."""
+    base = request.host_url.rstrip("/")
+    services = current_app.extensions["fakenova.services"]
+    return jsonify({
+        "fakenova": __version__,
+        "description": "A deterministic, in-memory fake of OpenStack Compute (Nova) with the Keystone, "
+                       "Glance, Neutron and Cinder calls around it.",
+        "auth_url": f"{base}/identity",
+        "services": {prefix: f"{base}/{prefix}" for prefix in services if prefix != "_fake"},
+        "control": f"{base}/_fake",
+        "dashboard": f"{base}/_fake/ui",
+        "readme": f"{base}/readme",
+    })
+
+
+def _readme() -> Response:
+    """The README that shipped with this fakenova (the package's long description)."""
+    text = importlib.metadata.metadata("fakenova").get_payload() or "# fakenova\n\nNo README was installed.\n"
+    return Response(text, mimetype="text/markdown")
+
+
 def _start_request() -> None:
     g.request_id = f"req-{uuid.uuid4()}"
     interceptors.begin()
     module = current_app.extensions["fakenova.services"].get(_service_prefix())
+    _limit_body(module)
     prepare = getattr(module, "prepare_request", None)
     if prepare is not None:
         prepare()
     interceptors.apply_faults()
+
+
+def _limit_body(module) -> None:
+    """The body limit of this request: the view's own, else its service's, else max_body_size
+    (app.config["MAX_CONTENT_LENGTH"]); see api.common.NO_LIMIT."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    limit = getattr(view, "body_limit", None) or getattr(module, "BODY_LIMIT", None)
+    if limit is not None:
+        request.max_content_length = limit
 
 
 def _service_prefix() -> str:
@@ -125,6 +161,8 @@ def _title(code: int) -> str:
 
 
 def _render_api_error(exc: errors.APIError) -> Response:
+    if exc.hint:
+        log_hint(exc.hint)
     return render_error(exc.code, exc.message, title=exc.title, extra_headers=exc.headers)
 
 
@@ -132,9 +170,21 @@ def _render_http_exception(exc: HTTPException) -> Response:
     code = exc.code or 500
     message = _WERKZEUG_MESSAGES.get(code, exc.description or exc.name)
     headers = {}
-    if code == 405 and getattr(exc, "valid_methods", None):
-        headers["Allow"] = ", ".join(exc.valid_methods)
+    allowed = sorted(getattr(exc, "valid_methods", None) or ()) if code == 405 else []
+    if allowed:
+        headers["Allow"] = ", ".join(allowed)
+    if exc is request.routing_exception and code in (404, 405):
+        message = _not_modelled(message, [m for m in allowed if m not in ("HEAD", "OPTIONS")])
     return render_error(code, message, title=exc.name, extra_headers=headers)
+
+
+def _not_modelled(message: str, served: list[str]) -> str:
+    """No route of the fake matched: a gap of the fake, not (necessarily) the cloud's refusal. The
+    service's own status and shape stay; the message and one WARNING line say which it is."""
+    where = f"{request.method} {request.path}"
+    there = f" (it serves {', '.join(served)} there)" if served else ""
+    log.warning("not modelled: %s%s", where, there)
+    return f"{message} fakenova does not model {where}{there}."
 
 
 def _render_unexpected(exc: Exception) -> Response:

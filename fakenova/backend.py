@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fakenova.clock import Clock
-from fakenova.config import Settings
+from fakenova.config import ConfigError, Settings
 from fakenova.domain.control.faults import FaultRules
 from fakenova.domain.control.journal import Journal
 from fakenova.store import Store
@@ -14,6 +14,7 @@ class Backend:
     def __init__(self, settings: Settings | None = None, *, clock: Clock | None = None,
                  schemas: SchemaRegistry | None = None):
         self.settings = settings or Settings()
+        self.settings.validate()
         self.clock = clock or Clock()
         self.schemas = schemas or default_registry()
         self.store = Store(seed=self.settings.seed)
@@ -21,7 +22,10 @@ class Backend:
         self.journal = Journal()
         self._snapshot_key = None   # the settings the snapshot was seeded from
         self._snapshot = None
-        self.reset()
+        try:
+            self.reset()
+        except ConfigError as exc:  # a seed-time check: name the file or variable the setting came from
+            raise self.settings.locate(exc) from None
 
     def reset(self) -> None:
         """Back to the seeded state, with no fault rules and an empty journal. The clock keeps its

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import signal
 import sys
@@ -17,14 +18,15 @@ log = logging.getLogger("fakenova")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fakenova",
-        description="A deterministic, in-memory fake of the OpenStack Compute (Nova) API.",
+        description="A deterministic, in-memory fake of the OpenStack Compute (Nova) API, with the "
+        "Keystone, Glance, Neutron and Cinder calls around it.",
     )
     parser.add_argument("--version", action="version", version=f"fakenova {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser(
         "serve",
-        help="serve Keystone, Nova, Glance and Neutron fakes on one port",
-        description="Serve /identity, /compute, /image, /networking and /_fake on one port. "
+        help="serve Keystone, Nova, Glance, Neutron and Cinder fakes on one port",
+        description="Serve /identity, /compute, /image, /networking, /volume and /_fake on one port. "
         "Settings come from --config FILE (YAML or TOML), then FAKENOVA_* environment variables, "
         "then these flags.",
     )
@@ -42,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command != "serve":
-        parser.print_help()
-        return 0 if args.command is None and argv == [] else 2
+        # No command: the whole help (it names every service), and argparse's status for a usage error.
+        parser.print_help(sys.stderr)
+        return 2
     try:
         settings = Settings.load(args.config, host=args.host, port=args.port, log_level=args.log_level)
         level = getattr(logging, settings.log_level.upper(), None)
@@ -61,23 +64,52 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fakenova: bad state file: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from fakenova.server import serve_forever
+    from fakenova import server
 
-    log.info("fakenova %s serving on http://%s:%s (identity at /identity)", __version__, settings.host, settings.port)
-    # SIGTERM (docker stop, kill) ends the server like Ctrl-C does, so the state file gets written.
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        serve_forever(app, settings.host, settings.port)
+        running = server.bind(app, settings.host, settings.port)
     except OSError as exc:
-        print(f"fakenova: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"fakenova: cannot listen on {settings.host}:{settings.port}: {_why(exc)}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    stopped_by = _stop_on_signals()
+    try:
+        # Only now, with the socket bound and the signals handled: the line a user (or a script)
+        # waits for.
+        log.info("fakenova %s serving on %s (identity at /identity)", __version__,
+                 " and ".join(server.urls(running)))
+        running.run()
+    except KeyboardInterrupt:  # a signal before run() began
         pass
+    # The server has stopped: a second signal must not cut the state file short.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    log.info("stopping on %s", stopped_by[0] if stopped_by else "a stop request")
     if args.state_file:
         state.save_file(app.extensions["fakenova"], args.state_file)
         log.info("state saved to %s", args.state_file)
     return 0
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+# Both stop the server and save the state file. Explicit handlers for both, because a process can
+# start with SIGINT ignored (a shell's background job, `fakenova serve &`), and Python's default
+# SIGTERM action ends the process without saving; `docker stop` sends SIGINT (the image's STOPSIGNAL).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _stop_on_signals() -> list[str]:
+    """Install the handlers; the returned list gets the name of the signal that stopped the server."""
+    stopped_by: list[str] = []
+
+    def stop(signum, frame):
+        stopped_by.append(signal.Signals(signum).name)
+        raise KeyboardInterrupt  # waitress's run() ends on it and shuts its workers down
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, stop)
+    return stopped_by
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return "address already in use (choose another port: --port, FAKENOVA_PORT or make serve PORT=...)"
+    return exc.strerror.lower() if exc.strerror else str(exc)

@@ -21,14 +21,19 @@ class Clock:
         self._frozen = frozen
         self._speed = float(speed)
 
-    def _now_locked(self) -> float:
+    def _now_locked(self, wall: float | None = None) -> float:
         if self._frozen:
             return self._anchor_fake
-        return self._anchor_fake + (time.time() - self._anchor_wall) * self._speed
+        wall = time.time() if wall is None else wall
+        return self._anchor_fake + (wall - self._anchor_wall) * self._speed
 
     def _reanchor_locked(self) -> None:
-        self._anchor_fake = self._now_locked()
-        self._anchor_wall = time.time()
+        # One reading of the wall for both anchors: two readings would put the anchors a few
+        # microseconds apart, and a clock following the wall (freezegun) would then run that much
+        # behind it, a second behind once Nova's times drop the fraction.
+        wall = time.time()
+        self._anchor_fake = self._now_locked(wall)
+        self._anchor_wall = wall
 
     def time(self) -> float:
         """Seconds since the epoch, on the fake clock."""
@@ -70,6 +75,15 @@ class Clock:
         with self._lock:
             self._reanchor_locked()
             self._speed = float(speed)
+
+    def follow_wall(self) -> None:
+        """Back to real time: unfrozen, speed 1, fake time equal to the wall clock (so freezegun's
+        frozen instant is the fake clock's, exactly). For a fresh start, as the pytest fixture's:
+        after a freeze or an advance this moves the clock, backwards too."""
+        with self._lock:
+            self._anchor_fake = self._anchor_wall = time.time()
+            self._frozen = False
+            self._speed = 1.0
 
     def state(self) -> dict:
         return {"now": isoformat(self.now()), "frozen": self._frozen, "speed": self._speed}

@@ -1,13 +1,16 @@
 """Settings: defaults, then a config file (YAML or TOML), then FAKENOVA_* environment variables.
 
 A bad setting raises ``ConfigError`` with one line that names the file and the key; the CLI prints it
-and exits, never a traceback.
+and exits, never a traceback. Settings remember where each value came from, so a check made later
+(when the backend seeds itself) still names the file or variable.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import difflib
+import importlib
 import json
 import os
 from pathlib import Path
@@ -22,6 +25,46 @@ class ConfigError(Exception):
 
 # Numeric settings where -1 means "never", as in Nova's own options.
 MAY_BE_MINUS_ONE = ("shelved_offload_time",)
+
+# Mapping settings whose keys are a fixed set: a key outside it is a typo, and a typo must stop the
+# fake rather than be ignored. setting -> (what a key is, module and attribute holding the known keys,
+# what a value must be); the modules are imported when a check runs, so loading settings stays cheap.
+KNOWN_KEYS = {
+    "durations": ("duration", "fakenova.domain.compute.lifecycle", "DEFAULT_DURATIONS", "seconds"),
+    "quotas": ("quota", "fakenova.seeds", "QUOTAS", "limit"),
+    "policy": ("rule", "fakenova.domain.policy", "RULES", None),  # values: fakenova.domain.policy
+}
+# Beyond this many known keys, an error names the closest ones instead of all.
+LISTED_KEYS = 40
+
+
+def check_keys(name: str, mapping) -> None:
+    """``ConfigError`` for the first unknown key (naming the known ones) or bad value of a mapping
+    setting listed in ``KNOWN_KEYS``; the message starts with the setting's name."""
+    noun, module, attribute, value_kind = KNOWN_KEYS[name]
+    if not isinstance(mapping, dict):
+        raise ConfigError(f"{name}: must be a mapping")
+    known = getattr(importlib.import_module(module), attribute)
+    for key, value in mapping.items():
+        if key not in known:
+            raise ConfigError(f"{name}: unknown {noun} {key!r} ({_known(str(key), known, noun)})")
+        if value_kind == "seconds" and not _is_number(value, minimum=0):
+            raise ConfigError(f"{name}: {key!r} must be a number of seconds >= 0, not {value!r}")
+        if value_kind == "limit" and not (_is_number(value, minimum=-1) and float(value).is_integer()):
+            raise ConfigError(f"{name}: {key!r} must be a whole number >= -1 (-1: unlimited), not {value!r}")
+
+
+def _known(key: str, known, noun: str) -> str:
+    names = sorted(known)
+    if len(names) <= LISTED_KEYS:
+        return "known: " + ", ".join(names)
+    closest = difflib.get_close_matches(key, names, n=3, cutoff=0.6)
+    hint = f"closest: {', '.join(closest)}; " if closest else ""
+    return f"{hint}{len(names)} known {noun}s, e.g. {names[0]}"
+
+
+def _is_number(value, *, minimum: float) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= minimum
 
 
 @dataclasses.dataclass
@@ -54,6 +97,9 @@ class Settings:
     # Console protocols the fake compute host serves (vnc, spice, serial); devstack enables noVNC only.
     consoles: list = dataclasses.field(default_factory=lambda: ["vnc"])
 
+    def __post_init__(self) -> None:
+        self._sources: dict[str, str] = {}  # setting -> the file, variable or flag it came from
+
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, environ: dict | None = None, **overrides) -> "Settings":
         """Defaults < config file < environment < explicit overrides (the CLI's flags)."""
@@ -73,6 +119,21 @@ class Settings:
             if name not in fields:
                 raise ConfigError(f"{source}: unknown setting '{key}'")
             setattr(self, name, _coerce(name, value, getattr(self, name), fields[name], source))
+            self._sources[name] = source
+
+    def validate(self) -> None:
+        """Check what is not checked while loading (the key sets of mapping settings); the error
+        names where the bad setting came from."""
+        for name in KNOWN_KEYS:
+            try:
+                check_keys(name, getattr(self, name))
+            except ConfigError as exc:
+                raise self.locate(exc) from None
+
+    def locate(self, exc: ConfigError) -> ConfigError:
+        """``exc`` (whose message starts with a setting's name) with that setting's source in front."""
+        source = self._sources.get(str(exc).split(":", 1)[0])
+        return ConfigError(f"{source}: {exc}") if source else exc
 
 
 def read_config_file(path: Path) -> dict:

@@ -12,12 +12,16 @@ class APIError(Exception):
     code = 500
     title = "Internal Server Error"
 
-    def __init__(self, message: str, *, code: int | None = None, headers: dict | None = None):
+    def __init__(self, message: str, *, code: int | None = None, headers: dict | None = None,
+                 hint: str | None = None):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         self.headers = dict(headers or {})
+        # For the request log only, where the service's answer must stay as terse as the real one
+        # (Keystone answers every failed login alike): which of the reasons it was.
+        self.hint = hint
 
 
 class BadRequest(APIError):

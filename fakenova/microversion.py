@@ -126,6 +126,21 @@ def negotiate(headers, *, service_types: tuple[str, ...] = (SERVICE_TYPE,), lega
     return version
 
 
+def ignored_header(headers, *, service_types: tuple[str, ...] = (SERVICE_TYPE,), legacy_headers=(LEGACY_HEADER,),
+                   minimum: APIVersion | None = None) -> str | None:
+    """When OpenStack-API-Version is sent but names only other services ("copmute 2.90") and no legacy
+    header gives a version, the service ignores it and serves its minimum, as Nova does; this says
+    so, for the request log."""
+    value = headers.get(STANDARD_HEADER)
+    if (not value or any(headers.get(name) for name in legacy_headers)
+            or any(microversion_parse.get_version(headers, service_type=service_type, legacy_headers=[])
+                   for service_type in service_types)):
+        return None
+    named = sorted({part.split()[0] for part in value.split(",") if part.split()})
+    return (f"{STANDARD_HEADER}: {value!r} names {', '.join(named) or 'no service'}, not "
+            f"{service_types[0]}: served at {minimum or MIN_VERSION}")
+
+
 def response_headers(version: APIVersion) -> list[tuple[str, str]]:
     """The headers Nova puts on every versioned response, faults included."""
     return [

@@ -12,6 +12,10 @@ Durations are instant unless ``--fakenova-durations`` or the marker says otherwi
 
 ``--fakenova-report DIR`` writes the dashboard's report (``GET /_fake/report``) of each failed test
 that used the ``fakenova`` fixture to ``DIR/<test id>.html``, for CI to keep.
+
+pytest loads this module in every run of every project where fakenova is installed, so it imports
+nothing beyond pytest and the standard library at load time: the fixtures import what they need
+(``fakenova.testing`` needs requests) and say so when it is missing.
 """
 
 from __future__ import annotations
@@ -22,8 +26,6 @@ import re
 from pathlib import Path
 
 import pytest
-
-from fakenova.testing import FakeNova
 
 MARKER = "fakenova"
 
@@ -84,15 +86,35 @@ def parse_durations(spec: str) -> dict | None:
         durations = json.loads(spec)
     except ValueError:
         raise pytest.UsageError(f"--fakenova-durations: expected instant, realistic or JSON, not {spec!r}") from None
-    if not isinstance(durations, dict) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in durations.values()):
-        raise pytest.UsageError("--fakenova-durations: the JSON must map action names to seconds (>= 0)")
-    return {**instant_durations(), **durations}
+    return {**instant_durations(), **checked_durations(durations, "--fakenova-durations")}
+
+
+def checked_durations(durations, where: str) -> dict:
+    """``durations`` if every key names a transition and every value is seconds >= 0; else a
+    UsageError naming ``where``, the key and the known ones."""
+    from fakenova.config import ConfigError, check_keys
+
+    try:
+        check_keys("durations", durations)
+    except ConfigError as exc:
+        raise pytest.UsageError(f"{where}: {exc}") from None
+    return durations
+
+
+def _fakenova_class():
+    """``fakenova.testing.FakeNova``, or this test's error naming the package that is missing."""
+    try:
+        from fakenova.testing import FakeNova
+    except ModuleNotFoundError as exc:
+        pytest.fail(f"the fakenova fixture needs the {exc.name!r} package: pip install {exc.name}",
+                    pytrace=False)
+    return FakeNova
 
 
 @pytest.fixture(scope="session")
 def fakenova_session(request):
     """One fakenova for the whole session, on a free port."""
+    FakeNova = _fakenova_class()
     from fakenova.config import Settings
 
     settings = Settings()
@@ -110,9 +132,10 @@ def fakenova(fakenova_session, monkeypatch, tmp_path_factory, request):
     fake = fakenova_session
     settings = fake.backend.settings
     session_durations = dict(settings.durations)
+    # Real time again, whatever the last test did to the clock (froze, advanced, sped it up), so that
+    # freezegun's instant is the fake clock's; then the seeded state, stamped with that time.
+    fake.backend.clock.follow_wall()
     fake.reset()
-    fake.backend.clock.unfreeze()  # whatever the last test did to the clock
-    fake.backend.clock.set_speed(1.0)
 
     marker = request.node.get_closest_marker(MARKER)
     options = dict(marker.kwargs) if marker else {}
@@ -120,7 +143,8 @@ def fakenova(fakenova_session, monkeypatch, tmp_path_factory, request):
     if unknown:
         raise pytest.UsageError(f"@pytest.mark.fakenova: unknown option(s) {', '.join(sorted(unknown))}")
     if options.get("durations") is not None:
-        settings.durations = {**session_durations, **options["durations"]}
+        durations = checked_durations(options["durations"], "@pytest.mark.fakenova(durations=...)")
+        settings.durations = {**session_durations, **durations}
     if options.get("seed_file"):
         seed_file = Path(options["seed_file"])
         if not seed_file.is_absolute():
@@ -135,7 +159,7 @@ def fakenova(fakenova_session, monkeypatch, tmp_path_factory, request):
     _report_if_failed(fake, request)
 
 
-def _report_if_failed(fake: FakeNova, request) -> None:
+def _report_if_failed(fake, request) -> None:
     """--fakenova-report DIR: the picture of the fake as the failed test left it, as DIR/<test>.html."""
     directory = request.config.getoption("fakenova_report")
     call = request.node.stash.get(_OUTCOMES, {}).get("call")
@@ -145,7 +169,7 @@ def _report_if_failed(fake: FakeNova, request) -> None:
         request.node.user_properties.append(("fakenova_report", str(path)))
 
 
-def _point_environment_at(fake: FakeNova, monkeypatch, directory: Path) -> None:
+def _point_environment_at(fake, monkeypatch, directory: Path) -> None:
     """Drop every OS_* variable (a real cloud's credentials, OS_CLOUD) and point the rest at the fake:
     OS_* for the demo user, plus a clouds.yaml with clouds ``fakenova`` and ``fakenova-admin``."""
     for name in list(os.environ):

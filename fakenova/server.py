@@ -11,8 +11,7 @@ class RunningServer:
     """A waitress server on its own thread, for tests and the pytest plugin."""
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
-        self._server = create_server(app, host=host, port=port, threads=threads, ident="fakenova",
-                                     clear_untrusted_proxy_headers=True)
+        self._server = bind(app, host, port, threads)
         self.host = host
         self.port = self._server.effective_port
         self._thread = threading.Thread(target=self._server.run, name=f"fakenova:{self.port}", daemon=True)
@@ -32,7 +31,15 @@ class RunningServer:
         self._thread.join(timeout=1)
 
 
-def serve_forever(app, host: str, port: int, threads: int = 8) -> None:
-    server = create_server(app, host=host, port=port, threads=threads, ident="fakenova",
-                           clear_untrusted_proxy_headers=True)
-    server.run()
+def bind(app, host: str, port: int, threads: int = 8):
+    """A waitress server with its socket(s) bound and listening (OSError when the address is taken);
+    ``run()`` serves until KeyboardInterrupt or SystemExit."""
+    return create_server(app, host=host, port=port, threads=threads, ident="fakenova",
+                         clear_untrusted_proxy_headers=True)
+
+
+def urls(server) -> list[str]:
+    """Where a bound server listens, with the real port (port 0 picks one)."""
+    listening = getattr(server, "effective_listen", None) or [(server.effective_host, server.effective_port)]
+    return [f"http://[{host}]:{port}" if ":" in str(host) else f"http://{host}:{port}"
+            for host, port in listening]

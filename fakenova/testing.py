@@ -300,7 +300,12 @@ class FakeNova:
     def connection(self, user: str = "demo", *, in_process: bool | None = None, **kwargs):
         """An openstacksdk Connection as ``user``. ``in_process`` (default: when there is no socket)
         sends its requests through ``WSGIAdapter`` instead of the network."""
-        import openstack
+        try:
+            import openstack
+        except ModuleNotFoundError:
+            # openstacksdk is large and only this method needs it: not a dependency of fakenova.
+            raise ModuleNotFoundError("FakeNova.connection() needs openstacksdk: pip install openstacksdk",
+                                      name="openstack") from None
 
         if in_process is None:
             in_process = self.url == IN_PROCESS_URL

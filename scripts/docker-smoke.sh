@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Build the fakenova image from a wheel, run it, and talk to it with the real `openstack` CLI.
+# Build the fakenova image from wheels (scripts/docker-image.sh, as `make image` does), run it, and talk
+# to it with the real `openstack` CLI.
 #
 #   scripts/docker-smoke.sh            exit 0: image built, healthy, CLI works; 77: Docker unusable here
 #
-# Works without Docker Hub: if no daemon answers, a private dockerd runs under /tmp for this script only;
-# if the base image is missing it is made with debootstrap (Debian bookworm + python3-venv) and cached
-# as a `docker save | gzip` file, so later runs load it in seconds. Everything this script starts or
-# creates (container, image, daemon, its bridge, temp dirs) is removed at exit.
+# Needs: a virtualenv with fakenova's test extras, for the `openstack` CLI (python-openstackclient):
+# `make test` makes one in .venv, or `pip install -e '.[test]'`. Docker: a daemon that answers, or root
+# with dockerd installed (apt-get install docker.io debootstrap), in which case a private dockerd runs
+# under /tmp for this script only. The base image comes as scripts/docker-image.sh says (BASE_IMAGE,
+# else a cached debootstrap Debian). Everything this script starts or creates (container, image,
+# daemon, its bridge, temp dirs) is removed at exit; the cached base image tarball stays.
 #
 # Environment:
 #   VENV                     virtualenv with fakenova's test extras (default: <repo>/.venv)
@@ -19,9 +22,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 PY=$VENV/bin/python
-CACHE_DIR=${FAKENOVA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/fakenova}
-LOCAL_BASE=fakenova-local/debian-python3:bookworm
-BASE_CACHE=$CACHE_DIR/debian-bookworm-python3-v2.tar.gz
 IMAGE=fakenova-smoke:$$
 CONTAINER=fakenova-smoke-$$
 
@@ -43,8 +43,8 @@ cleanup() {
         docker rm -f "$CONTAINER" >/dev/null 2>&1 && say "removed container $CONTAINER"
     fi
     if [ "$IMAGE_BUILT" = 1 ]; then
-        docker rmi -f "$IMAGE" "$IMAGE-build" >/dev/null 2>&1
-        say "removed images $IMAGE and $IMAGE-build"
+        docker rmi -f "$IMAGE" >/dev/null 2>&1
+        say "removed image $IMAGE"
     fi
     if [ -n "$DOCKERD_PID" ]; then
         kill "$DOCKERD_PID" 2>/dev/null
@@ -61,8 +61,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[ -x "$PY" ] || fail "no Python at $PY (set VENV to a virtualenv with fakenova's test extras)"
-[ -x "$VENV/bin/openstack" ] || fail "no openstack CLI in $VENV/bin (pip install -e '.[test]')"
+[ -x "$PY" ] || fail "no Python at $PY (set VENV to a virtualenv with fakenova's test extras: make test makes .venv)"
+[ -x "$VENV/bin/openstack" ] ||
+    fail "no openstack CLI in $VENV/bin: the smoke test needs the test extras (python-openstackclient): pip install -e '.[test]'"
 command -v docker >/dev/null || unusable "the docker CLI is not installed (apt-get install docker.io)"
 
 # --- a daemon: the one that answers, else a private one under /tmp ---------------------------------
@@ -91,87 +92,19 @@ else
     say "started private dockerd (pid $DOCKERD_PID, $DOCKER_HOST, storage $(docker info -f '{{.Driver}}'))"
 fi
 
-# --- the base image: given, already there, cached, or made with debootstrap ------------------------
-debian_mirror() {
-    if [ -n "${FAKENOVA_DEBIAN_MIRROR:-}" ]; then echo "$FAKENOVA_DEBIAN_MIRROR"; return; fi
-    # deb822 "URIs:" lines or one-line "deb URL" entries; the first plain Debian archive wins.
-    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
-        grep -oE '(URIs:|deb) +https?://[^ ]*/debian/?( |$)' | grep -oE 'https?://[^ ]*' | head -n 1 ||
-        true
-}
-
-make_local_base() {
-    command -v debootstrap >/dev/null || unusable "no base image and debootstrap is not installed"
-    [ "$(id -u)" = 0 ] || unusable "no base image and debootstrap needs root"
-    local mirror started
-    mirror=$(debian_mirror)
-    mirror=${mirror:-http://deb.debian.org/debian}
-    say "making $LOCAL_BASE with debootstrap from $mirror (about a minute)"
-    started=$(seconds)
-    if ! debootstrap --variant=minbase --include=python3,python3-venv bookworm "$WORK/rootfs" "$mirror" \
-            >"$WORK/debootstrap.log" 2>&1; then
-        unusable "debootstrap failed: $(tail -n 1 "$WORK/debootstrap.log")"
-    fi
-    # Package lists, caches, docs, man pages and translations: about 50 MB nobody reads in a container.
-    (cd "$WORK/rootfs" && rm -rf var/lib/apt/lists/* var/cache/apt/*.bin var/cache/apt/archives/*.deb \
-        var/log/*.log usr/share/doc/* usr/share/man/* usr/share/info/* usr/share/locale/*)
-    tar -C "$WORK/rootfs" -c . | docker import -c 'CMD ["bash"]' - "$LOCAL_BASE" >/dev/null
-    rm -rf "$WORK/rootfs"
-    mkdir -p "$CACHE_DIR"
-    docker save "$LOCAL_BASE" | gzip -1 >"$BASE_CACHE.partial" && mv "$BASE_CACHE.partial" "$BASE_CACHE"
-    say "made $LOCAL_BASE in $(($(seconds) - started)) s; cached at $BASE_CACHE ($(du -h "$BASE_CACHE" | cut -f1))"
-}
-
-if [ -n "${BASE_IMAGE:-}" ]; then
-    docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 || docker pull -q "$BASE_IMAGE" >/dev/null ||
-        unusable "base image $BASE_IMAGE is not here and cannot be pulled"
-elif docker image inspect "$LOCAL_BASE" >/dev/null 2>&1; then
-    BASE_IMAGE=$LOCAL_BASE
-elif [ -s "$BASE_CACHE" ]; then
-    say "loading $LOCAL_BASE from $BASE_CACHE"
-    gzip -dc "$BASE_CACHE" | docker load -q >/dev/null || fail "cannot load $BASE_CACHE (delete it to rebuild)"
-    BASE_IMAGE=$LOCAL_BASE
-else
-    make_local_base
-    BASE_IMAGE=$LOCAL_BASE
-fi
-
-# The wheels are made by $VENV's Python, so the image's Python must be the same minor version.
-host_python=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-image_python=$(docker run --rm --entrypoint python3 "$BASE_IMAGE" 2>/dev/null \
-    -c 'import sys; print("%d.%d" % sys.version_info[:2])') || fail "$BASE_IMAGE has no python3"
-[ "$host_python" = "$image_python" ] ||
-    fail "$BASE_IMAGE has Python $image_python but $VENV has $host_python; wheels would not match"
-
-# --- the wheels and the build context --------------------------------------------------------------
-# Build from a clean copy of the tree so stale build/ output in the checkout cannot leak into the wheel.
-mkdir -p "$WORK/src" "$WORK/context/wheels"
-tar -C "$ROOT" --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./dist \
-    --exclude='*.egg-info' --exclude=__pycache__ --exclude=.pytest_cache --exclude=.hypothesis \
-    --exclude=./tests -c . | tar -C "$WORK/src" -x
-say "building wheels for fakenova and its dependencies with $PY"
-"$PY" -m pip wheel --quiet --disable-pip-version-check -w "$WORK/context/wheels" "$WORK/src" \
-    >"$WORK/wheel.log" 2>&1 || { cat "$WORK/wheel.log" >&2; fail "pip wheel failed"; }
-cp "$ROOT/Dockerfile" "$ROOT/.dockerignore" "$WORK/context/"
-say "$(find "$WORK/context/wheels" -name '*.whl' | wc -l) wheels in the build context"
-
-say "docker build --build-arg BASE_IMAGE=$BASE_IMAGE --build-arg WHEEL_ONLY=1 -t $IMAGE"
+# --- the image, built as `make image` builds it ----------------------------------------------------
+dangling_before=$(docker images -q -f dangling=true | sort)
 started=$(seconds)
 IMAGE_BUILT=1
-build() {
-    docker build --build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg WHEEL_ONLY=1 "$@" "$WORK/context" \
-        >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "docker build failed"; }
-}
-# The build stage gets a tag of its own so that cleanup removes it too (the classic builder would
-# leave it dangling); the second build reuses its layers from the cache.
-build --target build -t "$IMAGE-build"
-build -t "$IMAGE"
+"$ROOT/scripts/docker-image.sh" "$IMAGE" || exit $?
 build_seconds=$(($(seconds) - started))
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
-base_size=$(docker image inspect -f '{{.Size}}' "$BASE_IMAGE")
-say "built $IMAGE in ${build_seconds} s: $((size / 1000000)) MB ($(((size - base_size) / 1000000)) MB over the base)"
 user=$(docker image inspect -f '{{.Config.User}}' "$IMAGE")
 case "$user" in "" | root | 0 | 0:*) fail "the image runs as root (USER '$user')" ;; esac
+dangling_after=$(docker images -q -f dangling=true | sort)
+[ "$dangling_before" = "$dangling_after" ] ||
+    fail "the build left dangling images: $(comm -13 <(echo "$dangling_before") <(echo "$dangling_after") | tr '\n' ' ')"
+say "no dangling image left by the build; the image runs as user $user"
 
 # --- run it and wait for the healthcheck --------------------------------------------------------------
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

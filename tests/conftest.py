@@ -192,7 +192,6 @@ def live(live_session) -> LiveServer:
     settings = live_session.backend.settings
     for field in dataclasses.fields(Settings):
         setattr(settings, field.name, copy.deepcopy(getattr(_SESSION_SETTINGS, field.name)))
+    live_session.backend.clock.follow_wall()
     live_session.backend.reset()
-    live_session.backend.clock.unfreeze()
-    live_session.backend.clock.set_speed(1.0)
     return live_session

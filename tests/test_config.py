@@ -88,3 +88,24 @@ def test_seed_user_in_unknown_project_is_a_config_error():
     settings.users = [{"name": "bob", "password": "x", "project": "nowhere"}]
     with pytest.raises(ConfigError, match="unknown project 'nowhere'"):
         create_app(settings)
+
+
+def test_a_mapping_typo_stops_the_backend_and_names_its_source(tmp_path):
+    from fakenova.backend import Backend
+
+    path = tmp_path / "fakenova.yaml"
+    path.write_text("quotas: {instances: 5, ram_mb: 1024}\n")
+    with pytest.raises(ConfigError) as raised:
+        Backend(Settings.load(path, environ={}))
+    assert str(raised.value).startswith(f"{path}: quotas: unknown quota 'ram_mb' (known: cores, ")
+    with pytest.raises(ConfigError) as raised:
+        Backend(Settings(durations={"rebot": 1}))  # made in code: no source to name
+    assert str(raised.value).startswith("durations: unknown duration 'rebot' (known: build, ")
+
+
+def test_a_seed_time_error_names_the_file(tmp_path):
+    path = tmp_path / "fakenova.yaml"
+    path.write_text("users: [{name: bob, password: x, project: nowhere}]\n")
+    with pytest.raises(ConfigError) as raised:
+        create_app(Settings.load(path, environ={}))
+    assert str(raised.value) == f"{path}: users: unknown project 'nowhere'"

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 
 import pytest
+import requests
 
 from fakenova.config import Settings
 from fakenova.domain.compute import lifecycle
@@ -73,6 +75,36 @@ def test_clock_freeze_advance_speed(client):
 
     assert client.post("/_fake/clock", json={"speed": 10}).json["speed"] == 10.0
     assert client.post("/_fake/clock", json={"freeze": False}).json["frozen"] is False
+
+
+def test_re_anchoring_keeps_a_clock_that_follows_the_wall_exact(monkeypatch):
+    # Issue 15: every re-anchoring (a POST /_fake/clock {"speed": 1}, unfreeze) read the wall twice,
+    # microseconds apart, so a clock following the wall ran that much behind it; under freezegun a
+    # new server was created at 23:59:59Z instead of 00:00:00Z. The wall here ticks 1 µs per reading.
+    from fakenova.clock import Clock, micro_z
+
+    readings = iter(1_700_000_000 + n / 1_000_000 for n in range(1_000))
+    monkeypatch.setattr("time.time", lambda: next(readings))
+    clock = Clock()
+    clock.set_speed(1.0)
+    clock.unfreeze()
+    clock.set_speed(1.0)
+    frozen_at = 1_893_456_000.0  # 2030-01-01T00:00:00Z, as freezegun would return it
+    monkeypatch.setattr("time.time", lambda: frozen_at)
+    assert clock.time() == frozen_at
+    assert micro_z(clock.time()) == "2030-01-01T00:00:00.000000Z"
+
+
+def test_follow_wall_undoes_freeze_advance_and_speed(monkeypatch):
+    from fakenova.clock import Clock
+
+    clock = Clock()
+    clock.advance(3600)
+    clock.set_speed(5)
+    clock.freeze()
+    clock.follow_wall()
+    monkeypatch.setattr("time.time", lambda: 1_893_456_000.0)
+    assert (clock.time(), clock.frozen, clock.speed) == (1_893_456_000.0, False, 1.0)
 
 
 @pytest.mark.parametrize("body, message", [
@@ -576,3 +608,26 @@ def test_forced_status_is_what_openstack_server_show_reports(live):
     assert "disk on fire" in str(shown["fault"])
     requests.post(f"{live.url}/_fake/clock", json={"advance": 30}, timeout=10)
     assert live.openstack("server", "show", server["id"], "-f", "json")["status"] == "ACTIVE"
+
+
+def test_a_state_export_of_70_servers_imports_back_over_http(live):
+    # Issue 15: GET /_fake/state with ~70 servers was over the API body limit, so PUT /_fake/state
+    # refused it with 413. The limit is for the services' API bodies; the control plane has none.
+    live.backend.settings.quotas = {"instances": -1, "cores": -1, "ram": -1}
+    live.backend.reset()
+    conn = live.sdk("demo")
+    image = next(iter(conn.image.images()))
+    conn.compute.create_server(name="many", image_id=image.id, flavor_id="1", networks="auto",
+                               min_count=70, max_count=70)
+    fake = FakeNova.remote(live.url)
+    exported = fake.export_state()
+    size = len(json.dumps(exported))
+    assert size > live.backend.settings.max_body_size, size
+    fake.reset()
+    assert fake.import_state(exported)["store"] == exported["store"]
+    assert len(list(conn.compute.servers())) == 70
+    # The services' own API bodies are still held to the limit.
+    oversized = requests.post(f"{live.url}/compute/v2.1/os-keypairs", data="x" * size, timeout=30,
+                              headers={"X-Auth-Token": conn.auth_token, "Content-Type": "application/json"})
+    assert (oversized.status_code, oversized.json()) == (
+        413, {"overLimit": {"code": 413, "message": "Request is too large."}})

@@ -174,6 +174,73 @@ def test_smoke_script_exits_77_with_one_line_when_docker_is_unusable(tmp_path):
     assert not (tmp_path / "cache").exists()
 
 
+# --- make image (scripts/docker-image.sh), up to where a daemon is needed ------------------------------
+
+IMAGE_SCRIPT = ROOT / "scripts" / "docker-image.sh"
+VENV = Path(sys.prefix)
+
+
+def fake_docker(directory: Path, script: str) -> dict:
+    """An environment whose `docker` is ``script`` (sh), for the paths that stop before any build."""
+    (directory / "docker").write_text(f"#!/bin/sh\n{script}\n")
+    (directory / "docker").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "BASE_IMAGE")}
+    env.update(PATH=f"{directory}:{env['PATH']}", FAKENOVA_CACHE_DIR=str(directory / "cache"))
+    return env
+
+
+def make_image(env: dict, *variables: str) -> subprocess.CompletedProcess:
+    # -o: this venv is installed already; make goes straight to the image recipe.
+    return subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), f"VENV={VENV}", "-o",
+                           f"{VENV}/.installed-run", "image", *variables],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_make_image_without_a_daemon_says_so_in_one_line(tmp_path):
+    result = make_image(fake_docker(tmp_path, "exit 1"))
+    assert result.returncode != 0
+    assert ("docker unusable: no Docker daemon answers at the default socket (start dockerd, or set "
+            "DOCKER_HOST)\n") in result.stderr
+    assert result.stderr.count("docker unusable") == 1
+
+
+def test_make_image_refuses_a_base_whose_python_does_not_match_the_wheels(tmp_path):
+    # The daemon answers, the base is there, and its python3 is 3.9: the compiled wheels made here
+    # would not install, so the script stops before building anything.
+    env = fake_docker(tmp_path, 'case "$1" in run) echo 3.9 ;; build) exit 99 ;; esac; exit 0')
+    result = make_image(env, "BASE_IMAGE=example/debian-python39")
+    host = "%d.%d" % sys.version_info[:2]
+    assert result.returncode != 0
+    assert (f"docker-image FAILED: example/debian-python39 has Python 3.9 but the wheels would be built "
+            f"with Python {host} ({VENV}/bin/python); use a base with Python {host}, or a venv made with "
+            "python3.9 (make image PYTHON=python3.9 after make clean)") in result.stderr
+    assert "docker build" not in result.stdout
+
+
+def test_wheels_for_an_offline_build_are_not_committed():
+    (ROOT / "wheels").mkdir(exist_ok=True)
+    probe = ROOT / "wheels" / "probe.whl"
+    try:
+        probe.touch()
+        result = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", "wheels/probe.whl"], timeout=30)
+        assert result.returncode == 0
+    finally:
+        probe.unlink()
+        if not any((ROOT / "wheels").iterdir()):
+            (ROOT / "wheels").rmdir()
+
+
+def test_the_smoke_script_names_the_extras_it_needs(tmp_path):
+    venv = tmp_path / "venv-without-extras"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(sys.executable)
+    env = dict(os.environ, VENV=str(venv))
+    result = subprocess.run(["bash", str(SMOKE)], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 1
+    assert result.stderr == (f"docker-smoke FAILED: no openstack CLI in {venv}/bin: the smoke test needs the "
+                             "test extras (python-openstackclient): pip install -e '.[test]'\n")
+
+
 # --- the real thing -----------------------------------------------------------------------------------
 
 

@@ -94,11 +94,69 @@ def test_marker_and_durations_option(pytester, tmp_path):
     result.assert_outcomes(passed=2)
 
 
+def test_freezegun_instant_is_exact_whatever_the_clock_did_before(pytester):
+    # Issue 15: under freeze_time("2030-01-01 00:00:00") a new server said 2029-12-31T23:59:59Z.
+    pytester.makepyfile(test_frozen="""
+        from freezegun import freeze_time
+
+        def test_an_earlier_test_moves_the_clock(fakenova):
+            fakenova.advance(3600)
+            fakenova.set_speed(3)
+            fakenova.freeze()
+
+        def test_the_frozen_instant_comes_back_exactly(fakenova):
+            fakenova.unfreeze()
+            fakenova.set_speed(1.0)  # a POST /_fake/clock {"speed": 1}
+            with freeze_time("2030-01-01 00:00:00"):
+                conn = fakenova.connection()
+                image = next(iter(conn.image.images()))
+                server = conn.compute.create_server(name="vm", image_id=image.id, flavor_id="1",
+                                                    networks="none")
+                assert conn.compute.get_server(server.id).created_at == "2030-01-01T00:00:00Z"
+                assert fakenova.clock()["now"] == "2030-01-01T00:00:00.000000Z"
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
 def test_a_bad_durations_option_is_a_usage_error(pytester):
     pytester.makepyfile(test_x="def test_x(fakenova): pass")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--fakenova-durations=fast")
     result.stderr.fnmatch_lines(["*--fakenova-durations: expected instant, realistic or JSON, not 'fast'*"])
     assert result.ret != 0
+
+
+def test_a_durations_typo_in_the_option_is_a_usage_error(pytester):
+    from fakenova.domain.compute.lifecycle import DEFAULT_DURATIONS
+
+    pytester.makepyfile(test_x="def test_x(fakenova): pass")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", '--fakenova-durations={"biuld": 3}')
+    assert result.ret != 0
+    assert (f"ERROR: --fakenova-durations: durations: unknown duration 'biuld' (known: "
+            f"{', '.join(sorted(DEFAULT_DURATIONS))})") in result.stderr.lines
+
+
+def test_a_durations_typo_in_the_marker_fails_that_test(pytester):
+    pytester.makepyfile(test_x="""
+        import pytest
+
+        @pytest.mark.fakenova(durations={"biuld": 3})
+        def test_typo(fakenova):
+            pass
+
+        @pytest.mark.fakenova(durations={"build": -1})
+        def test_negative(fakenova):
+            pass
+
+        def test_fine(fakenova):
+            pass
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=2)
+    result.stdout.fnmatch_lines([
+        "*UsageError: @pytest.mark.fakenova(durations=...): durations: unknown duration 'biuld' (known: build, *",
+        "*UsageError: @pytest.mark.fakenova(durations=...): durations: 'build' must be a number of seconds >= 0, not -1",
+    ], consecutive=False)
 
 
 # --- fakenova serve --state-file -----------------------------------------------------------------
@@ -168,3 +226,52 @@ def test_a_broken_state_file_is_a_one_line_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr == (f"fakenova: bad state file: {state_file}: format: expected 'fakenova-state/1', "
                              "got 'something else'\n")
+
+
+# --- what the plugin needs -----------------------------------------------------------------------
+
+def _hide_modules(pytester, monkeypatch, *names: str) -> None:
+    """Make ``import name`` fail in pytester's subprocess as it does where the package is not
+    installed: a package of that name first on PYTHONPATH that raises ModuleNotFoundError."""
+    shadow = pytester.path / "hidden-modules"
+    for name in names:
+        (shadow / name).mkdir(parents=True)
+        (shadow / name / "__init__.py").write_text(
+            f"raise ModuleNotFoundError({f'No module named {name!r}'!r}, name={name!r})\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(shadow), os.environ.get("PYTHONPATH")])))
+
+
+def test_the_plugin_does_not_break_a_run_without_requests(pytester, monkeypatch):
+    # A project that installs fakenova (say for `fakenova serve`) and pytest, without requests: its
+    # own tests must run; only the fixture, when used, says what it needs.
+    _hide_modules(pytester, monkeypatch, "requests")
+    pytester.makepyfile(test_unrelated="""
+        def test_plain():
+            assert 1 + 1 == 2
+
+        def test_uses_the_fixture(fakenova):
+            pass
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*the fakenova fixture needs the 'requests' package*pip install requests*"])
+    assert "Error while loading plugin" not in result.stdout.str() + result.stderr.str()
+
+
+def test_connection_without_openstacksdk_says_what_to_install(pytester, monkeypatch):
+    _hide_modules(pytester, monkeypatch, "openstack")
+    pytester.makepyfile(test_sdk="""
+        import pytest
+
+        def test_connection(fakenova):
+            with pytest.raises(ModuleNotFoundError) as caught:
+                fakenova.connection()
+            assert str(caught.value) == (
+                "FakeNova.connection() needs openstacksdk: pip install openstacksdk")
+
+        def test_the_rest_of_the_handle_works(fakenova):
+            assert fakenova.clock()["frozen"] is False
+            assert fakenova.os_environ()["OS_USERNAME"] == "demo"
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)

@@ -64,7 +64,8 @@ def test_negotiated_version_is_echoed_with_vary(api, headers, expected):
 def test_version_headers_are_on_errors_too(api):
     response = api.get("/compute/v2.1/no-such-thing", version="2.50")
     assert response.status_code == 404
-    assert response.get_json() == {"itemNotFound": {"code": 404, "message": "The resource could not be found."}}
+    assert response.get_json() == {"itemNotFound": {"code": 404, "message": (
+        "The resource could not be found. fakenova does not model GET /compute/v2.1/no-such-thing.")}}
     assert response.headers["OpenStack-API-Version"] == "compute 2.50"
     assert response.headers["X-OpenStack-Nova-API-Version"] == "2.50"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 
 from flask import current_app, g, request
 
@@ -16,6 +17,23 @@ JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
 # Real request bodies nest a handful of levels; a fuzzer's thousand-deep [[[...]]] would otherwise
 # exhaust the stack in the parser, the validator or the journal (a 500). Deeper is "malformed".
 MAX_JSON_DEPTH = 100
+
+
+# Request body limits. Every service's API takes at most settings.max_body_size (oslo.middleware's
+# limit: 413 above it). A service module may set BODY_LIMIT and a view @body_limit(n) for their own;
+# NO_LIMIT means none (the control plane, so that whatever GET /_fake/state exports, PUT takes back).
+# app._start_request applies them, in that one place.
+NO_LIMIT = sys.maxsize
+
+
+def body_limit(limit: int):
+    """Decorate a view whose request body may be up to ``limit`` bytes (instead of max_body_size)."""
+
+    def decorator(view):
+        view.body_limit = limit
+        return view
+
+    return decorator
 
 
 def parse_json(raw: bytes | str):
@@ -33,6 +51,12 @@ def parse_json(raw: bytes | str):
             children = item.values() if isinstance(item, dict) else item
             pending.extend((child, depth + 1) for child in children)
     return value
+
+
+def log_hint(text: str) -> None:
+    """Add a note to this request's log line (``fakenova.requests``): why an answer is what it is,
+    where the answer itself may not say."""
+    g.setdefault("log_hints", []).append(text)
 
 
 def backend() -> Backend:

@@ -13,7 +13,7 @@ from flask import Blueprint, jsonify, request
 
 from fakenova import __version__
 from fakenova.api import dashboard
-from fakenova.api.common import backend, parse_json
+from fakenova.api.common import NO_LIMIT, backend, parse_json
 from fakenova.domain.compute import lifecycle
 from fakenova.domain.control import forced_status, state
 from fakenova.domain.control.faults import InvalidRule
@@ -21,6 +21,9 @@ from fakenova.errors import BadRequest, NotFound, Unauthorized, UnsupportedMedia
 
 bp = Blueprint("control", __name__, url_prefix="/_fake")
 bp.register_blueprint(dashboard.bp)  # /_fake/ui, /_fake/report, /_fake/overview
+
+# No body limit here: the API's max_body_size must not stop a state export from being imported back.
+BODY_LIMIT = NO_LIMIT
 
 TOKEN_HEADER = "X-Fake-Token"
 

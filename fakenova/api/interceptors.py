@@ -197,6 +197,7 @@ def _log(response: Response) -> None:
     context = _context()
     elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     version = g.get("microversion")
-    log.info("%s %s %s microversion=%s project=%s %.1fms%s", request.method, _logged_path(),
+    hints = "".join(f"; {hint}" for hint in g.get("log_hints", ()))
+    log.info("%s %s %s microversion=%s project=%s %.1fms%s%s", request.method, _logged_path(),
              response.status_code, version or "-", (context.project_name if context else None) or "-",
-             elapsed_ms, f" fault_rule={g.fault_rule}" if g.get("fault_rule") else "")
+             elapsed_ms, f" fault_rule={g.fault_rule}" if g.get("fault_rule") else "", hints)

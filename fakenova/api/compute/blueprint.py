@@ -12,7 +12,7 @@ import re
 from flask import Blueprint, g, request
 
 from fakenova import microversion
-from fakenova.api.common import authenticate, backend, base_url, json_body, query_lists
+from fakenova.api.common import authenticate, backend, base_url, json_body, log_hint, query_lists
 from fakenova.domain.compute import archive, lifecycle
 from fakenova.errors import BadRequest
 from fakenova.microversion import APIVersion, VersionRange
@@ -34,6 +34,9 @@ def prepare_request() -> None:
     authenticate()
     if path.startswith(f"/compute{API_PREFIX}/"):
         g.microversion = microversion.negotiate(request.headers)
+        ignored = microversion.ignored_header(request.headers)
+        if ignored:
+            log_hint(ignored)
         # Server state changes that fell due on the fake clock land before any handler reads, and
         # servers deleted longer ago than the retention window are archived (a bounded batch).
         lifecycle.settle(backend())

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from fakenova import seeds
-from fakenova.config import ConfigError
 from fakenova.domain.compute import server_order
 from fakenova.domain.identity import identity
 from fakenova.errors import BadRequest
 
 
 def seed(backend) -> None:
-    unknown = set(backend.settings.quotas) - set(seeds.QUOTAS)
-    if unknown:
-        raise ConfigError(f"quotas: unknown quota '{sorted(unknown)[0]}'")
+    # Unknown quota names are refused when the settings are validated (config.KNOWN_KEYS).
     backend.store.quotas.clear()
 
 

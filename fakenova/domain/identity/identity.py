@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import collections
 import secrets
 
+from fakenova.clock import isotime
 from fakenova.config import ConfigError
 from fakenova.domain import expiry, policy
 from fakenova.domain.context import RequestContext
@@ -150,7 +152,7 @@ def issue_token(backend, auth: dict) -> dict:
             user = _find_user(store, user_ref)
             if (user is None or not user["enabled"] or user["password"] is None
                     or user_ref.get("password") != user["password"] or not _domain_enabled(store, user)):
-                raise Unauthorized(AUTH_REQUIRED)
+                raise Unauthorized(AUTH_REQUIRED, hint=_login_refused(store, user, user_ref))
             expires_at = now + backend.settings.token_ttl
             audit_chain = []
         elif "token" in methods:
@@ -161,7 +163,7 @@ def issue_token(backend, auth: dict) -> dict:
             expires_at = parent["expires_at"]
             audit_chain = parent["audit_ids"][:1]
         else:
-            raise Unauthorized(AUTH_REQUIRED)
+            raise Unauthorized(AUTH_REQUIRED, hint=f"no password or token among the auth methods {methods!r}")
 
         project = None
         scope = auth.get("scope")
@@ -169,10 +171,13 @@ def issue_token(backend, auth: dict) -> dict:
             project = _find_project(store, scope["project"] or {})
             if (project is None or not project["enabled"]
                     or not roles.effective_role_names(store, user["id"], project["id"])):
-                raise Unauthorized(AUTH_REQUIRED)
+                raise Unauthorized(AUTH_REQUIRED, hint=(
+                    f"no project {_ref(scope['project'])} to scope to" if project is None
+                    else f"project {project['name']!r} is disabled" if not project["enabled"]
+                    else f"user {user['name']!r} has no role on project {project['name']!r}"))
         elif isinstance(scope, dict) and scope:
             # Domain and system scope are not part of this fake.
-            raise Unauthorized(AUTH_REQUIRED)
+            raise Unauthorized(AUTH_REQUIRED, hint=f"fakenova does not model {'/'.join(scope)} scope")
 
         token = {
             "id": store.ids.token(),
@@ -211,22 +216,41 @@ def forget_expired_tokens(backend) -> None:
         expiring = _expiring_tokens(store)
         now = backend.clock.time()
         if expiring.due(now):
+            forgotten = _recently_forgotten(store)
             for token_id in expiring.take_due(now):
-                del store.tokens[token_id]
+                forgotten[token_id] = store.tokens.pop(token_id)["expires_at"]
+                if len(forgotten) > RECENTLY_FORGOTTEN:
+                    forgotten.popitem(last=False)
+
+
+# How many forgotten tokens' expiry times are kept (the latest), so that the request log can still tell
+# an expired token from one never issued here; bounded, like everything a long-running fake keeps.
+RECENTLY_FORGOTTEN = 1024
+
+
+def _recently_forgotten(store) -> collections.OrderedDict:
+    """token id -> expires_at of the last tokens forgotten (a private attribute of the store, never
+    exported, like the expiry queues)."""
+    forgotten = getattr(store, "_forgotten_tokens", None)
+    if forgotten is None:
+        forgotten = collections.OrderedDict()
+        store._forgotten_tokens = forgotten
+    return forgotten
 
 
 def validate_token(backend, token_id) -> dict:
     """The token record, or 401 if missing, unknown, revoked or expired on the fake clock."""
     if not token_id:
-        raise Unauthorized(AUTH_REQUIRED)
+        raise Unauthorized(AUTH_REQUIRED, hint="no token")
     forget_expired_tokens(backend)
     token = backend.store.tokens.get(token_id)
-    if token is None or token["revoked"] or token["expires_at"] <= backend.clock.time():
-        raise Unauthorized(AUTH_REQUIRED)
+    now = backend.clock.time()
+    if token is None or token["revoked"] or token["expires_at"] <= now:
+        raise Unauthorized(AUTH_REQUIRED, hint=_token_refused(backend, token_id, token, now))
     # Keystone works a token's roles out when it validates it: a revoked grant shows at once, and a
     # project-scoped token with no role left on its project is no longer valid.
     if token["project_id"] and not token_roles(backend.store, token):
-        raise Unauthorized(AUTH_REQUIRED)
+        raise Unauthorized(AUTH_REQUIRED, hint="no role left on the token's project")
     return token
 
 
@@ -240,6 +264,34 @@ def token_roles(store, token) -> list[str]:
 def _domain_enabled(store, user) -> bool:
     domain = store.domains.get(user["domain_id"])
     return bool(domain and domain["enabled"])
+
+
+# Keystone answers every refused login and token alike; these say which it was, for the request log.
+
+def _ref(ref) -> str:
+    ref = ref if isinstance(ref, dict) else {}
+    return repr(ref.get("name") or ref.get("id"))
+
+
+def _login_refused(store, user, user_ref: dict) -> str:
+    if user is None:
+        return f"no user {_ref(user_ref)} in that domain"
+    if not user["enabled"]:
+        return f"user {user['name']!r} is disabled"
+    if not _domain_enabled(store, user):
+        return f"the domain of user {user['name']!r} is disabled"
+    return f"wrong password for user {user['name']!r}"
+
+
+def _token_refused(backend, token_id: str, token, now: float) -> str:
+    if token is None:
+        expired_at = _recently_forgotten(backend.store).get(token_id)
+        if expired_at is not None:
+            return f"token expired at {isotime(expired_at)} (fake clock: {isotime(now)})"
+        return "unknown token (not issued by this fake since its last start, reset or state import)"
+    if token["revoked"]:
+        return "token revoked"
+    return f"token expired at {isotime(token['expires_at'])} (fake clock: {isotime(now)})"
 
 
 def check_subject_token(backend, token_id) -> dict:
