@@ -36,7 +36,9 @@ def test_every_compute_route_was_checked():
 def test_a_trailing_slash_is_no_route(api, method, path):
     response = api.request(method, path + "/", user="admin", json={} if method in ("POST", "PUT") else None)
     assert response.status_code == 404, (method, path, response.get_data(as_text=True))
-    assert response.get_json() == {"itemNotFound": {"code": 404, "message": "The resource could not be found."}}
+    # Nova's text, then fakenova's note that it serves no such route.
+    fault = response.get_json()["itemNotFound"]
+    assert fault["code"] == 404 and fault["message"].startswith("The resource could not be found.")
 
 
 def test_empty_tenant_id_in_simple_tenant_usage_is_404(api):
