@@ -40,7 +40,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
 
-# Tempest's own API tests against a fakenova the runner starts (conformance/README in README.md).
+# Tempest's own API tests against a fakenova the runner starts (README: "Conformance").
 # CONFORMANCE_ARGS: packages to run, --check-floors (CI), --concurrency N.
 conformance: $(VENV)/.installed-test
 	$(BIN)/python conformance/run.py $(CONFORMANCE_ARGS)

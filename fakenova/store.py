@@ -16,6 +16,8 @@ COLLECTIONS = (
     "domains",
     "projects",
     "users",
+    "roles",
+    "grants",
     "tokens",
     "flavors",
     "images",
@@ -34,11 +36,13 @@ COLLECTIONS = (
     "instance_actions",
     "migrations",
     "quotas",
+    "quota_classes",
     "network_quotas",
     "volumes",
     "volume_snapshots",
     "console_auth_tokens",
     "services",
+    "aggregates",
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from fakenova.microversion import APIVersion
+from tests import conftest
 from tests.server_helpers import SERVERS, create, fault, image_id, show
 from tests.tempest_schemas import assert_valid
 
@@ -219,13 +220,30 @@ def test_not_attached_is_404(api, server):
     assert fault(api.delete(_url(server["id"], volume))) == expected
 
 
-def test_swap_is_for_the_service_role_only(api, server):
+@pytest.fixture
+def settings(settings, monkeypatch):
+    """The seeded users plus Cinder's service user, role service in project demo (devstack's
+    service users hold it in project service; here it shares demo so the server is in scope)."""
+    settings.users = settings.users + [{"name": "cinder", "password": "cinder", "project": "demo",
+                                        "roles": ["service"]}]
+    monkeypatch.setitem(conftest.USER_PROJECTS, "cinder", "demo")
+    return settings
+
+
+def test_swap_is_for_the_service_role_or_admin(api, server):
+    """nova/policies/volumes_attachments.py: swap is base.SERVICE_ROLE = rule:service_or_admin (Nova
+    32.0.0 on). Allowed callers reach the swap itself, which answers that nothing is migrating."""
     volume, other = _volume(api), _volume(api)
     _attach(api, server["id"], volume)
     for version, body in (("2.84", {"volumeId": volume}), ("2.85", {"volumeId": other})):
-        response = api.put(_url(server["id"], volume), version=version, user="admin", json={"volumeAttachment": body})
+        response = api.put(_url(server["id"], volume), version=version, user="demo", json={"volumeAttachment": body})
         assert fault(response) == (403, {"forbidden": {"code": 403, "message": (
             "Policy doesn't allow os_compute_api:os-volumes-attachments:swap to be performed.")}})
+        for caller in ("cinder", "admin"):
+            response = api.put(_url(server["id"], volume), version=version, user=caller,
+                               json={"volumeAttachment": body})
+            assert fault(response) == (409, {"conflictingRequest": {"code": 409, "message": (
+                f"volume {volume} is not migrating; this API should only be called by Cinder")}})
 
 
 def test_update_immutable_fields_are_400(api, server):

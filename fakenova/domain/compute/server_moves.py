@@ -334,7 +334,9 @@ def _apply_rebuild(server: dict, request: dict, image: dict, disk_config: str | 
         server["key_name"] = request["key_name"]  # null clears it
     for key, field in _REBUILD_FIELDS.items():
         if key in request:
-            server[field] = dict(request[key]) if key == "metadata" else request[key]
+            value = request[key]
+            server[field] = dict(value) if key == "metadata" else (
+                servers.access_ip(value) if key in servers.ACCESS_IPS else value)
 
 
 # --- snapshots and backups -----------------------------------------------------------------------

@@ -17,8 +17,9 @@ import ipaddress
 import re
 
 from fakenova.domain import policy
-from fakenova.domain.compute import (block_devices, boot_checks, compute_services, flavors, instance_actions,
-                                     keypairs, lifecycle, numa_cells, quotas, server_groups, server_order)
+from fakenova.domain.compute import (availability_zones, block_devices, boot_checks, flavors, instance_actions,
+                                     keypairs, lifecycle, numa_cells, quotas, scheduler, server_groups,
+                                     server_order)
 from fakenova.domain.image import images
 from fakenova.domain.network import network_quotas, networks, ports, security_groups
 from fakenova.errors import APIError, BadRequest, Conflict, Forbidden, NotFound
@@ -95,7 +96,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                                  "is specified.")
     if request.get("hostname") and max_count > 1:
         raise BadRequest("Unable to allocate a single hostname to multiple instances")
-    if availability_zone and not forced_host and availability_zone != lifecycle.DEFAULT_AZ:
+    if availability_zone and not forced_host and availability_zone not in availability_zones.zone_names(backend):
         raise BadRequest("The requested availability zone is not available")
 
     with store.lock:
@@ -124,13 +125,11 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         block_devices.check_boot_volumes(backend, context, bdms, count, flavor)
         # A volume-backed server's image properties come from its root volume (get_bdm_image_metadata).
         root_image_properties = block_devices.root_image_properties(backend, context, bdms) if image is None else None
-        unplaceable = None
         if group is not None:
             server_groups.check_member_quota(backend, context, group, count)
-            unplaceable = server_groups.placement_fault(backend, group, count)
-        build_host = _schedule(backend, forced_host, requested_host)
-        if build_host is None:
-            unplaceable = unplaceable or server_groups.NO_VALID_HOST
+        hosts = scheduler.select_hosts(backend, count=count, forced_host=forced_host, requested_host=requested_host,
+                                       group=group, hints=_scheduler_hints(body), zone=availability_zone)
+        unplaceable = server_groups.NO_VALID_HOST if hosts is None else None
 
         reservation_id = "r-" + store.ids.choice(RESERVATION_CHARS, 8)
         admin_pass = request.get("adminPass") or store.ids.choice(PASSWORD_CHARS, PASSWORD_LENGTH)
@@ -154,7 +153,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                 # The scheduler refuses at once (or Cinder refused a volume): no ports, ERROR with its fault.
                 lifecycle.fail(backend, server, failure)
             else:
-                server["requested_host"] = build_host
+                server["requested_host"] = hosts[index]
                 lifecycle.start(backend, server, "build", fault=_build_fault(backend, server))
                 _allocate_ports(backend, server, plan, group_ids)
             instance_actions.begin(backend, server, "create", context)
@@ -162,15 +161,6 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         if group is not None:
             server_groups.add_members(group, [server["id"] for server in created])
     return created, reservation_id, admin_pass
-
-
-def _schedule(backend, forced_host: str | None, requested_host: str | None) -> str | None:
-    """Where a build lands: a forced host (az:host) as is; otherwise the requested host or the first
-    compute host whose service is enabled and up (ComputeFilter); None: NoValidHost."""
-    if forced_host:
-        return forced_host
-    candidates = [requested_host] if requested_host else lifecycle.COMPUTE_HOSTS
-    return next((host for host in candidates if compute_services.schedulable(backend, host)), None)
 
 
 def _scheduler_hints(body: dict) -> dict:
@@ -558,8 +548,8 @@ def _new_record(backend, context, request: dict, *, flavor, image, availability_
                                    if g.get("name")}),
         "requested_security_groups": request.get("security_groups"),
         "config_drive": "True" if config_drive is not None and nova_boolean(config_drive) else "",
-        "access_ip_v4": request.get("accessIPv4"),
-        "access_ip_v6": request.get("accessIPv6"),
+        "access_ip_v4": access_ip(request.get("accessIPv4")),
+        "access_ip_v6": access_ip(request.get("accessIPv6")),
         "auto_disk_config": request.get("OS-DCF:diskConfig", "MANUAL") == "AUTO",
         "availability_zone": availability_zone,
         "pinned_availability_zone": availability_zone,
@@ -606,6 +596,18 @@ def sanitize_hostname(name: str, default: str) -> str:
 
 # --- update and delete ---------------------------------------------------------------------------
 
+ACCESS_IPS = ("accessIPv4", "accessIPv6")
+
+
+def access_ip(value):
+    """Nova keeps access IPs as netaddr addresses (IPV4AddressField/IPV6AddressField in
+    nova/objects/fields.py) and shows their text: '0000:...:babe:220.12.22.2' reads back as
+    '::babe:dc0c:1602'. The schema already checked the format."""
+    if not value:
+        return value
+    return str(ipaddress.ip_address(value))
+
+
 UPDATABLE = {"name": "name", "description": "description", "hostname": "hostname",
              "accessIPv4": "access_ip_v4", "accessIPv6": "access_ip_v6"}
 
@@ -618,7 +620,7 @@ def update(backend, context, server_id: str, changes: dict) -> dict:
             _repin(server, changes["pinned_availability_zone"])
         for key, field in UPDATABLE.items():
             if key in changes:
-                server[field] = changes[key]
+                server[field] = access_ip(changes[key]) if key in ACCESS_IPS else changes[key]
         if "OS-DCF:diskConfig" in changes:
             server["auto_disk_config"] = changes["OS-DCF:diskConfig"] == "AUTO"
         server["updated_at"] = backend.clock.time()
