@@ -22,6 +22,7 @@ COLLECTIONS = (
     "flavors",
     "images",
     "image_data",
+    "image_tasks",
     "networks",
     "subnets",
     "ports",

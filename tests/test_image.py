@@ -218,6 +218,17 @@ def test_delete_refusals(api, backend):
     assert response.get_data(as_text=True) == glance_text("404 Not Found", "Failed to find image nope to delete")
 
 
+def test_an_empty_image_id_is_no_route(api):
+    """Glance's router matches paths exactly (routes.Mapper): "/v2/images/" is 404 for GET and DELETE,
+    never the list (Tempest test_get_image_null_id / test_delete_image_null_id)."""
+    for method in ("GET", "DELETE"):
+        response = api.request(method, "/image/v2/images/")
+        assert response.status_code == 404, method
+        assert "fakenova does not model" in response.get_data(as_text=True)
+    assert api.get("/image/v2/images").status_code == 200
+    assert api.get("/image/", user=None).status_code == 300
+
+
 # --- real clients ---
 
 def test_cli_image_list_and_show_by_name_and_id(live):

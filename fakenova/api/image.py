@@ -10,15 +10,27 @@ from __future__ import annotations
 
 import urllib.parse
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from fakenova.api.common import NO_LIMIT, authenticate, backend, base_url, context, body_limit, parse_json
-from fakenova.clock import isotime
+from fakenova.clock import db_time, isotime
 from fakenova.domain.compute import lifecycle
-from fakenova.domain.image import image_data, images, members
+from fakenova.domain.image import image_data, images, members, tasks
 from fakenova.errors import BadRequest, UnsupportedMediaType
 
-bp = Blueprint("image", __name__, url_prefix="/image")
+
+
+class _ExactPaths(Blueprint):
+    """Glance's router (routes.Mapper, glance/api/v2/router.py) matches a path exactly: "/v2/images/"
+    is no route, so GET or DELETE of an empty image id is 404, never the list (Tempest's
+    test_get_image_null_id, test_delete_image_null_id)."""
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+        options.setdefault("strict_slashes", True)
+        super().add_url_rule(rule, endpoint, view_func, **options)
+
+
+bp = _ExactPaths("image", __name__, url_prefix="/image")
 
 VERSION_PATHS = ("/image", "/image/versions")
 # What Glance with an image cache and multiple stores (devstack's setup) advertises, newest first.
@@ -35,6 +47,14 @@ def prepare_request() -> None:
         authenticate()
         # Snapshot uploads run on the compute clock; a client polling only Glance must see them land.
         lifecycle.settle(backend())
+
+
+@bp.after_request
+def _request_id(response: Response) -> Response:
+    """oslo.middleware's request_id: every Glance answer names its request (Tempest matches an
+    import's against its task's ``request_id``)."""
+    response.headers["X-OpenStack-Request-Id"] = g.get("request_id", "")
+    return response
 
 
 def _versions_body() -> dict:
@@ -324,6 +344,22 @@ _SCHEMAS["members"] = {"name": "members", "properties": {"members": {"type": "ar
                                                           "schema": {"type": "string"}},
                        "links": [{"rel": "describedby", "href": "{schema}"}]}
 
+_TASK_PROPERTIES = {
+    "id": {"type": "string"}, "type": {"type": "string", "enum": list(tasks.TYPES)},
+    "status": {"type": "string", "enum": list(tasks.STATUSES)}, "input": {"type": ["null", "object"]},
+    "result": {"type": ["null", "object"]}, "owner": {"type": "string"}, "message": {"type": "string"},
+    "image_id": {"type": "string"}, "request_id": {"type": "string"}, "user_id": {"type": "string"},
+    "expires_at": {"type": ["null", "string"]}, "created_at": {"type": "string"}, "updated_at": {"type": "string"},
+    "self": {"type": "string", "readOnly": True}, "schema": {"type": "string", "readOnly": True}}
+_SCHEMAS["task"] = {"name": "task", "properties": _TASK_PROPERTIES, "additionalProperties": False}
+_SCHEMAS["tasks"] = {"name": "tasks", "properties": {
+    "tasks": {"type": "array", "items": {"name": "task", "properties": {
+        key: value for key, value in _TASK_PROPERTIES.items() if key not in ("input", "result", "message")},
+        "additionalProperties": False}},
+    "schema": {"type": "string"}, "first": {"type": "string"}, "next": {"type": "string"}},
+    "links": [{"rel": "first", "href": "{first}"}, {"rel": "next", "href": "{next}"},
+              {"rel": "describedby", "href": "{schema}"}]}
+
 
 @bp.get("/v2/schemas/<name>")
 def show_schema(name):
@@ -350,6 +386,21 @@ def import_image(image_id):
     return Response(status=202)
 
 
+@bp.get("/v2/images/<image_id>/tasks")
+def show_image_tasks(image_id):
+    """Image API 2.12+: the image's import tasks, as Glance's database layer formats them
+    (glance/db/sqlalchemy/api.py _task_format: times as the DB serialiser writes them)."""
+    return jsonify({"tasks": [_image_task_view(task) for task in tasks.for_image(backend(), context(), image_id)]})
+
+
+def _image_task_view(task: dict) -> dict:
+    return {"id": task["id"], "type": task["type"], "status": task["status"], "owner": task["owner"],
+            "expires_at": db_time(task["expires_at"]), "created_at": db_time(task["created_at"]),
+            "updated_at": db_time(task["updated_at"]), "deleted_at": None, "deleted": False,
+            "image_id": task["image_id"], "request_id": task["request_id"], "user_id": task["user_id"],
+            "input": task["input"], "result": task["result"], "message": task["message"]}
+
+
 @bp.get("/v2/info/import")
 def import_info():
     return jsonify({"import-methods": {"description": "Import methods available.", "type": "array",
@@ -361,3 +412,69 @@ def stores_info():
     from fakenova.errors import NotFound
 
     raise NotFound("Multi backend is not supported at this site.")
+
+
+# --- the legacy tasks API (admin only; glance/api/v2/tasks.py) --------------------------------------
+
+def task_view(task: dict, *, stub: bool = False) -> dict:
+    """ResponseSerializer._format_task (and _format_task_stub for lists: no input, result, message)."""
+    view = {"id": task["id"]}
+    if not stub:
+        view["input"] = task["input"]
+    view.update(type=task["type"], status=task["status"], owner=task["owner"])
+    if not stub:
+        view.update(message=task["message"], result=task["result"])
+    view.update(created_at=isotime(task["created_at"]), updated_at=isotime(task["updated_at"]),
+                self=f"/v2/tasks/{task['id']}", schema="/v2/schemas/task")
+    if not stub:
+        for key in ("image_id", "request_id", "user_id"):
+            if task[key]:
+                view[key] = task[key]
+    if task["expires_at"] is not None:
+        view["expires_at"] = isotime(task["expires_at"])
+    return view
+
+
+@bp.post("/v2/tasks")
+def create_task():
+    tasks.require_access(context())  # the deserializer checks the policy before reading the body
+    body = _json_request()
+    task = tasks.create(backend(), context(), body)
+    response = jsonify(task_view(task))
+    response.status_code = 201
+    response.headers["Location"] = f"/v2/tasks/{task['id']}"
+    return response
+
+
+@bp.get("/v2/tasks")
+def list_tasks():
+    tasks.require_access(context())
+    params = request.args.to_dict()
+    limit = _limit(params.pop("limit", None)) if "limit" in params else None
+    marker = params.pop("marker", None)
+    sort_key, sort_dir = params.pop("sort_key", "created_at"), params.pop("sort_dir", "desc")
+    page, full = tasks.search(backend(), context(), filters=params, marker=marker, limit=limit,
+                              sort_key=sort_key, sort_dir=sort_dir)
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "marker"]
+    body = {"tasks": [task_view(task, stub=True) for task in page], "first": "/v2/tasks",
+            "schema": "/v2/schemas/tasks"}
+    if query:
+        body["first"] = "/v2/tasks?" + urllib.parse.urlencode(query)
+    if full:
+        body["next"] = "/v2/tasks?" + urllib.parse.urlencode(query + [("marker", page[-1]["id"])])
+    return jsonify(body)
+
+
+@bp.get("/v2/tasks/<task_id>")
+def show_task(task_id):
+    return jsonify(task_view(tasks.get(backend(), context(), task_id)))
+
+
+@bp.delete("/v2/tasks/<task_id>")
+def delete_task(task_id):
+    """Glance refuses: tasks go away by themselves after ``expires_at``."""
+    from fakenova.errors import MethodNotAllowed
+
+    tasks.require_access(context())
+    raise MethodNotAllowed("This operation is currently not permitted on Glance Tasks. They are auto deleted after "
+                           "reaching the time based on their expires_at property.", headers={"Allow": "GET"})

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from fakenova.domain.image import images
+from fakenova.domain.image import images, tasks
 from fakenova.errors import APIError, BadRequest, Conflict, Forbidden, RequestTooLarge
 
 log = logging.getLogger("fakenova")
@@ -167,8 +167,9 @@ def stage(backend, context, image_id: str, stream, *, size_hint: int | None) -> 
 
 
 def import_image(backend, context, image_id: str, body) -> None:
-    """POST /v2/images/{id}/import: glance-direct activates the staged data at once; web-download
-    would fetch a URL, which an offline fake cannot (fakenova says so)."""
+    """POST /v2/images/{id}/import: glance-direct activates the staged data at once and leaves its
+    ``api_image_import`` task (tasks.py); web-download would fetch a URL, which an offline fake cannot
+    (fakenova says so)."""
     method = body.get("method") if isinstance(body, dict) else None
     if not isinstance(method, dict):
         raise BadRequest("Import request requires a 'method' field.")
@@ -201,3 +202,4 @@ def import_image(backend, context, image_id: str, body) -> None:
     data = [staged["data"]] if staged["data"] is not None else None
     finish(backend, image, size=image["size"], checksum=staged["checksum"], os_hash_value=staged["os_hash_value"],
            data=data)
+    tasks.record_import(backend, context, image, body)
