@@ -134,8 +134,9 @@ def render_error(code: int, message: str, *, title: str | None = None, extra_hea
     elif service == "networking":
         body = errors.neutron_error(title.replace(" ", ""), message)
     elif service == "image":
-        # Glance answers errors as plain text.
-        response = Response(f"{code} {title}\n\n{message}\n", status=code, mimetype="text/plain")
+        # Glance answers with WebOb's page: plain text, HTML or JSON, as Accept asks.
+        text, mimetype = errors.glance_error(code, title, message, request.accept_mimetypes)
+        response = Response(text, status=code, mimetype=mimetype)
         _add_headers(response, code, extra_headers)
         return response
     else:

@@ -2,7 +2,7 @@
 
 Domain code raises ``APIError`` subclasses with Nova's message text; the HTTP layer decides the
 shape: Nova's ``{"itemNotFound": {"code": 404, "message": ...}}``, Keystone's ``{"error": ...}``,
-Neutron's ``{"NeutronError": ...}`` or Glance's plain text.
+Neutron's ``{"NeutronError": ...}`` or Glance's WebOb page (plain text, HTML or JSON by Accept).
 """
 
 from __future__ import annotations
@@ -87,3 +87,28 @@ def keystone_error(code: int, title: str, message: str) -> dict:
 
 def neutron_error(kind: str, message: str) -> dict:
     return {"NeutronError": {"type": kind, "message": message, "detail": ""}}
+
+
+def glance_error(code: int, title: str, explanation: str, accept) -> tuple[str, str]:
+    """(body, mimetype) of the WebOb exception Glance raises (webob/exc.py WSGIHTTPException,
+    generate_response): Accept picks text/html or application/json, else text/plain. ``accept`` is
+    werkzeug's MIMEAccept of the request; like WebOb's acceptable_offers it prefers the first offer
+    on a tie, so ``*/*`` gets HTML. The body template is ``explanation<br /><br />\ndetail\ncomment\n``
+    with no detail or comment; plain text turns newlines into spaces and <br /> into newlines."""
+    import html
+    import json
+    import re
+
+    status = f"{code} {title}"
+    match = accept.best_match(["text/html", "application/json"]) if accept else None
+    if match == "application/json":
+        body = json.dumps({"message": f"{explanation}<br /><br />\n\n\n", "code": status, "title": title})
+        return body, "application/json"
+    if match == "text/html":
+        return (f"<html>\n <head>\n  <title>{status}</title>\n </head>\n <body>\n  <h1>{status}</h1>\n"
+                f"  {html.escape(explanation)}<br /><br />\n\n\n\n </body>\n</html>"), "text/html"
+    # webob.exc.strip_tags: newlines become spaces, <br /> a newline, other tags go.
+    plain = f"{explanation}<br /><br />\n\n\n".replace("\n", " ").replace("\r", "")
+    plain = re.sub(r"<.*?>", "", re.sub(r"<!--|-->", "", re.sub(r"<br.*?>", "\n", plain, flags=re.I | re.S)),
+                   flags=re.S)
+    return f"{status}\n\n{plain}", "text/plain"

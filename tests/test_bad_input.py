@@ -175,9 +175,9 @@ def test_a_path_the_fake_does_not_serve_keeps_the_services_answer_and_says_so(ap
     elif service == "identity":
         assert (response.status_code, response.get_json()) == (404, {"error": {
             "code": 404, "title": "Not Found", "message": f"The resource could not be found. {note}."}})
-    elif service == "image":  # Glance's plain text
+    elif service == "image":  # Glance's WebOb page, plain text without an Accept header
         assert (response.status_code, response.mimetype) == (404, "text/plain")
-        assert response.get_data(as_text=True) == f"404 Not Found\n\nThe resource could not be found. {note}.\n"
+        assert response.get_data(as_text=True) == f"404 Not Found\n\nThe resource could not be found. {note}.\n\n   "
     else:
         assert (response.status_code, response.get_json()) == (404, {"NeutronError": {
             "type": "NotFound", "message": f"The resource could not be found. {note}.", "detail": ""}})

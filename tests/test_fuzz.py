@@ -4,8 +4,8 @@ For every route in the Flask url_map (all services), hypothesis builds requests 
 ids (unicode, huge, path tricks), tokens (valid for a random persona, garbage, none), microversion
 headers, content types, query strings and bodies (random JSON, deep nesting, bytes). The promises:
 never a 5xx; a 4xx carries the service's error shape (Nova: one key holding exactly code + message;
-Keystone and the control plane: {"error": {...}}; Neutron: {"NeutronError": {...}}; Glance: plain
-text); never a Python traceback in the body.
+Keystone and the control plane: {"error": {...}}; Neutron: {"NeutronError": {...}}; Glance: WebOb's
+page by Accept); never a Python traceback in the body.
 
 `make test` runs a few examples per route (about 20 s in all). `--fuzz-long` or
 FAKENOVA_FUZZ_EXAMPLES=N runs N per route.
@@ -132,6 +132,11 @@ def requests_for(draw, rule: str, methods: tuple[str, ...], world: World):
     content_type = draw(_content_types)
     if content_type is not None:
         headers["Content-Type"] = content_type
+    if rule.startswith("/image"):  # Glance's error page follows Accept (plain, HTML or JSON)
+        accept = draw(st.sampled_from([None, "*/*", "application/json", "text/html;q=0.1, application/json;q=0.2",
+                                       "\u00e9/\u00e9", ",;q=x"]))
+        if accept is not None:
+            headers["Accept"] = accept
     return method, path, draw(_queries), headers, draw(_bodies)
 
 
@@ -154,7 +159,13 @@ def assert_clean_answer(response, path: str) -> None:
         assert text == ""
         return
     if service == "image" and status != 401:  # keystonemiddleware's 401 is JSON for every service
-        assert response.mimetype == "text/plain" and text.startswith(f"{status} "), text[:300]
+        # WebOb's page by Accept: plain text or HTML naming the status, or {"message", "code", "title"}.
+        if response.mimetype == "application/json":
+            body = response.get_json()
+            assert set(body) == {"message", "code", "title"} and body["code"].startswith(f"{status} "), body
+        else:
+            assert response.mimetype in ("text/plain", "text/html"), response.mimetype
+            assert text.startswith(f"{status} ") or f"<title>{status} " in text, text[:300]
         return
     assert response.mimetype == "application/json", (response.mimetype, text[:300])
     body = response.get_json()

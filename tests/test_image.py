@@ -37,7 +37,8 @@ def names(response):
 
 
 def glance_text(code_title, message):
-    return f"{code_title}\n\n{message}\n"
+    """Glance's error page without an Accept header: WebOb's plain text (webob/exc.py plain_body)."""
+    return f"{code_title}\n\n{message}\n\n   "
 
 
 # --- discovery and auth ---
@@ -227,6 +228,42 @@ def test_an_empty_image_id_is_no_route(api):
         assert "fakenova does not model" in response.get_data(as_text=True)
     assert api.get("/image/v2/images").status_code == 200
     assert api.get("/image/", user=None).status_code == 300
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "text/html", "application/json", "application/json, text/plain",
+                                    "text/plain", "application/xml", "text/html;q=0.5, application/json"])
+@pytest.mark.parametrize("path", ["/image/v2/images/nope", "/image/v2/metadefs/namespaces"])
+def test_errors_are_webob_pages_by_accept(api, accept, path):
+    """Glance raises bare WebOb exceptions, so Accept picks plain text, HTML or JSON (storage facts
+    A.9): fakenova's page is byte for byte the one WebOb itself renders for the same explanation, for
+    Glance's own refusals and for a path fakenova does not serve (whose note stays in the text)."""
+    import webob
+    import webob.exc
+
+    response = api.get(path, headers={"Accept": accept} if accept else {})
+    explanation = ("No image found with ID nope" if path.endswith("nope") else
+                   f"The resource could not be found. fakenova does not model GET {path}.")
+    request = webob.Request.blank(path, headers={"Accept": accept} if accept else {})
+    expected = request.get_response(webob.exc.HTTPNotFound(explanation=explanation))
+    assert response.status_code == 404
+    assert (response.mimetype, response.get_data(as_text=True)) == (expected.content_type, expected.text)
+
+
+def test_keystoneauth_clients_read_glance_json_errors(live):
+    """openstacksdk's resources send Accept: application/json, so the SDK reads Glance's JSON error;
+    a bare request (requests' Accept: */*) gets WebOb's HTML page, as from Glance."""
+    import openstack.exceptions
+
+    conn = live.sdk()
+    bare = conn.image.get("/images/00000000-0000-0000-0000-000000000000")
+    assert bare.status_code == 404 and bare.headers["Content-Type"].startswith("text/html")
+    response = conn.image.get("/images/00000000-0000-0000-0000-000000000000", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.headers["Content-Type"].startswith("application/json")
+    assert response.json() == {"message": "No image found with ID 00000000-0000-0000-0000-000000000000"
+                                          "<br /><br />\n\n\n", "code": "404 Not Found", "title": "Not Found"}
+    with pytest.raises(openstack.exceptions.NotFoundException) as raised:
+        conn.image.get_image("00000000-0000-0000-0000-000000000000")
+    assert "No image found with ID 00000000-0000-0000-0000-000000000000" in str(raised.value)
 
 
 # --- real clients ---

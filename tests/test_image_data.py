@@ -14,13 +14,11 @@ import os
 
 import pytest
 
+from tests.test_image import glance_text
+
 IMAGES = "/image/v2/images"
 OCTET = {"Content-Type": "application/octet-stream"}
 PATCH_2_0 = {"Content-Type": "application/openstack-images-v2.0-json-patch"}
-
-
-def glance_text(status: str, message: str) -> str:
-    return f"{status}\n\n{message}\n"
 
 
 def _new_image(api, user="demo", **fields) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import os
 
+from tests.test_image import glance_text
+
 IMAGES = "/image/v2/images"
 
-
-def glance_text(status: str, message: str) -> str:
-    return f"{status}\n\n{message}\n"
 
 
 def _project(api, user: str) -> str:

@@ -3,7 +3,7 @@
 Shapes follow glance/api/v2/images.py (ResponseSerializer): custom properties at the top level,
 times as ``YYYY-MM-DDTHH:MM:SSZ``, and ``self``/``file``/``schema``/``first``/``next`` as paths
 without the endpoint prefix, as Glance writes them (openstacksdk strips their ``/v2`` itself).
-Errors are Glance's plain-text pages (rendered by ``fakenova.app``).
+Errors are Glance's WebOb pages, plain text, HTML or JSON by Accept (rendered by ``fakenova.app``).
 """
 
 from __future__ import annotations
