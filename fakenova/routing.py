@@ -7,6 +7,7 @@ is most of ``create_app()``'s time with ~90 rules. fakenova builds its links fro
 
 from __future__ import annotations
 
+from flask import Blueprint
 from werkzeug.routing import Rule
 
 
@@ -20,3 +21,13 @@ class LazyBuilderRule(Rule):
             return compiled(**values)
 
         return build_on_first_use
+
+
+class ExactPathsBlueprint(Blueprint):
+    """A blueprint whose paths match exactly, as the routes.Mapper of Glance and Cinder (and Nova)
+    matches them: "/v2/images/" or "/v3/{project}/volumes/" is no route, so a GET or DELETE of an
+    empty id is 404, never the collection."""
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+        options.setdefault("strict_slashes", True)
+        super().add_url_rule(rule, endpoint, view_func, **options)

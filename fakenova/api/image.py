@@ -10,27 +10,17 @@ from __future__ import annotations
 
 import urllib.parse
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Response, g, jsonify, request
 
 from fakenova.api.common import NO_LIMIT, authenticate, backend, base_url, context, body_limit, parse_json
 from fakenova.clock import db_time, isotime
 from fakenova.domain.compute import lifecycle
 from fakenova.domain.image import image_data, images, members, tasks
 from fakenova.errors import BadRequest, UnsupportedMediaType
+from fakenova.routing import ExactPathsBlueprint
 
-
-
-class _ExactPaths(Blueprint):
-    """Glance's router (routes.Mapper, glance/api/v2/router.py) matches a path exactly: "/v2/images/"
-    is no route, so GET or DELETE of an empty image id is 404, never the list (Tempest's
-    test_get_image_null_id, test_delete_image_null_id)."""
-
-    def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
-        options.setdefault("strict_slashes", True)
-        super().add_url_rule(rule, endpoint, view_func, **options)
-
-
-bp = _ExactPaths("image", __name__, url_prefix="/image")
+# Glance's router matches paths exactly (Tempest's test_get_image_null_id, test_delete_image_null_id).
+bp = ExactPathsBlueprint("image", __name__, url_prefix="/image")
 
 VERSION_PATHS = ("/image", "/image/versions")
 # What Glance with an image cache and multiple stores (devstack's setup) advertises, newest first.

@@ -122,6 +122,12 @@ def _detach(volume_id: str, args):
     return "", 202
 
 
+def _force_detach(volume_id: str, args):
+    backend().schemas.validate_body({"os-force_detach": args}, "volume", "volumes", "force_detach", version())
+    volume_actions.force_detach(backend(), context(), volume_id, args.get("attachment_id"))
+    return "", 202
+
+
 def _simple(function):
     def run(volume_id: str, _args):
         function(backend(), context(), volume_id)
@@ -141,6 +147,7 @@ ACTIONS = {
     "os-show_image_metadata": _show_image_metadata,
     "os-attach": _attach,
     "os-detach": _detach,
+    "os-force_detach": _force_detach,
     "os-reserve": _simple(volume_actions.reserve),
     "os-unreserve": _simple(volume_actions.unreserve),
     "os-begin_detaching": _simple(volume_actions.begin_detaching),

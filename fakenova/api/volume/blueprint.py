@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import urllib.parse
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Response, g, jsonify, request
 
 from fakenova import microversion
 from fakenova.api.common import authenticate, base_url, context
@@ -20,8 +20,10 @@ from fakenova.domain.volume import listing
 from fakenova.domain.volume.volume_quotas import OverQuota
 from fakenova.errors import BadRequest
 from fakenova.microversion import APIVersion
+from fakenova.routing import ExactPathsBlueprint
 
-bp = Blueprint("volume", __name__, url_prefix="/volume")
+# Cinder's router matches paths exactly: GET/PUT/DELETE /volumes/ (an empty id) is 404.
+bp = ExactPathsBlueprint("volume", __name__, url_prefix="/volume")
 
 MIN_VERSION, MAX_VERSION = APIVersion(3, 0), APIVersion(3, 71)
 UPDATED = "2023-08-31T00:00:00Z"  # cinder/api/openstack/api_version_request.py
@@ -75,18 +77,28 @@ def is_true(raw) -> bool:
 
 # --- list parameters -------------------------------------------------------------------------------
 
-def list_params(allowed_filters: tuple, sort_keys: tuple) -> tuple[dict, int | None, int, str | None, list]:
-    """(filters, limit, offset, marker, sort) from the query string, Cinder's way."""
+# Filters only an admin may use: Cinder keeps every filter of an admin (api_utils.
+# remove_invalid_filter_options) and drops the rest for others; these are the columns fakenova keeps.
+ADMIN_FILTERS = ("project_id", "user_id")
+
+
+def list_params(allowed_filters: tuple, sort_keys: tuple) -> tuple[dict, int | None, int, str | None, list, bool]:
+    """(filters, limit, offset, marker, sort, all_projects) from the query string, Cinder's way.
+    ``all_projects``: an admin's ``all_tenants`` (volume/api.py get_all, get_all_snapshots: others'
+    is ignored), so that ``project_id`` can pick another project's records."""
     params = {key: values[-1] for key, values in request.args.to_dict(flat=False).items()}
     limit = non_negative(params.pop("limit", None), "limit")
     offset = non_negative(params.pop("offset", None), "offset") or 0
     marker = params.pop("marker", None)
     sort = listing.sort_keys(params.pop("sort", None), params.pop("sort_key", None), params.pop("sort_dir", None),
                              sort_keys)
-    filters = {key: value for key, value in params.items() if key in allowed_filters}
+    admin = context().is_admin
+    all_projects = admin and is_true(params.pop("all_tenants", "false"))
+    allowed = allowed_filters + (ADMIN_FILTERS if admin else ())
+    filters = {key: value for key, value in params.items() if key in allowed}
     if "metadata" in filters:
         filters["metadata"] = metadata_filter(filters["metadata"])
-    return filters, limit, offset, marker, sort
+    return filters, limit, offset, marker, sort, all_projects
 
 
 def next_link(project_id: str, path: str, found: list[dict], limit: int | None) -> list[dict] | None:

@@ -131,15 +131,17 @@ def list_volumes_detail(project_id: str):
 
 def _list(project_id: str, render, path: str):
     check_project(project_id)
-    filters, limit, offset, marker, sort = list_params(volumes.FILTERS, volumes.SORT_KEYS)
-    found = volumes.search(backend(), context(), filters, marker=marker, limit=limit, offset=offset, sort=sort)
+    filters, limit, offset, marker, sort, all_projects = list_params(volumes.FILTERS, volumes.SORT_KEYS)
+    found = volumes.search(backend(), context(), filters, marker=marker, limit=limit, offset=offset, sort=sort,
+                           all_projects=all_projects)
     body = {"volumes": [render(volume) for volume in found]}
     more = next_link(project_id, path, found, limit)
     if more:
         body["volumes_links"] = more
     with_count = request.args.get("with_count")
     if with_count is not None and version() in COUNT and is_true(with_count):
-        body["count"] = len(volumes.search(backend(), context(), filters, marker=None, limit=None))
+        body["count"] = len(volumes.search(backend(), context(), filters, marker=None, limit=None,
+                                           all_projects=all_projects))
     return jsonify(body)
 
 
@@ -148,7 +150,8 @@ def volumes_summary(project_id: str):
     """3.12+: the project's volume count and total size (3.36+: their metadata values by key)."""
     check_project(project_id)
     microversion.require(SUMMARY, version())
-    found = volumes.search(backend(), context(), {}, marker=None, limit=None)
+    all_projects = context().is_admin and is_true(request.args.get("all_tenants", "false"))  # get_volume_summary
+    found = volumes.search(backend(), context(), {}, marker=None, limit=None, all_projects=all_projects)
     summary = {"total_size": sum(v["size"] for v in found), "total_count": len(found)}
     if version() in SUMMARY_METADATA:
         metadata: dict[str, list] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fakenova.errors import BadRequest, NotFound
 
 MAX_LIMIT = 1000  # [DEFAULT]osapi_max_limit
+_COLUMN_NAMES = {"display_name": "name"}
 
 
 def sort_keys(sort: str | None, sort_key: str | None, sort_dir: str | None, allowed: tuple) -> list[tuple[str, str]]:
@@ -21,6 +22,9 @@ def sort_keys(sort: str | None, sort_key: str | None, sort_dir: str | None, allo
             pairs.append((key.strip(), (direction.strip() or "desc").lower()))
     elif sort_key or sort_dir:
         pairs.append(((sort_key or "created_at").strip(), (sort_dir or "desc").strip().lower()))
+    # The API's "name" is the database's display_name, and Cinder sorts by either (v3 volumes.py and
+    # snapshots.py translate name; the DB layer takes any column).
+    pairs = [(_COLUMN_NAMES.get(key, key), direction) for key, direction in pairs]
     for key, direction in pairs:
         if key not in allowed:
             raise BadRequest(f"Invalid input received: Invalid sort key: {key}")

@@ -34,9 +34,9 @@ SORT_KEYS = ("id", "name", "status", "size", "created_at", "updated_at", "volume
 
 
 def search(backend, context, filters: dict, *, marker: str | None, limit: int | None, offset: int = 0,
-           sort: list[tuple[str, str]] | None = None) -> list[dict]:
+           sort: list[tuple[str, str]] | None = None, all_projects: bool = False) -> list[dict]:
     found = [timing.settle(backend, s) for s in backend.store.volume_snapshots.values()
-             if s["project_id"] == context.project_id]
+             if all_projects or s["project_id"] == context.project_id]
     for key, wanted in filters.items():
         if key == "metadata":
             found = [s for s in found if all(s["metadata"].get(k) == v for k, v in wanted.items())]
@@ -101,11 +101,16 @@ def update(backend, context, snapshot_id: str, request: dict) -> dict:
         return snapshot
 
 
-def delete(backend, context, snapshot_id: str) -> None:
+def delete(backend, context, snapshot_id: str, *, force: bool = False) -> None:
+    """DELETE, or the admin's os-force_delete, which skips the status check (volume/api.py
+    delete_snapshot(force=True))."""
     with backend.store.lock:
         snapshot = get(backend, context, snapshot_id)
-        volumes.require_member(context, "volume:delete_snapshot")
-        if snapshot["status"] not in ("available", "error"):
+        if force:
+            volumes.require_admin(context, "volume_extension:snapshot_admin_actions:force_delete")
+        else:
+            volumes.require_member(context, "volume:delete_snapshot")
+        if not force and snapshot["status"] not in ("available", "error"):
             raise BadRequest("Invalid snapshot: Snapshot status must be available or error and must not be part of "
                              "a group.")
         del backend.store.volume_snapshots[snapshot_id]
@@ -121,3 +126,23 @@ def reset_status(backend, context, snapshot_id: str, status: str) -> None:
             raise BadRequest(f"Invalid input received: Invalid status: {status}")
         snapshot.pop("pending", None)
         snapshot.update(status=status, updated_at=backend.clock.time())
+
+
+# cinder/api/contrib/snapshot_actions.py: the status a snapshot may be moved to from the one it has.
+UPDATE_STATUS_MAP = {"creating": ("creating", "available", "error"), "deleting": ("deleting", "error_deleting")}
+
+
+def update_status(backend, context, snapshot_id: str, status: str, progress: str | None) -> None:
+    """os-update_snapshot_status (project members): for a snapshot that is being created or deleted."""
+    with backend.store.lock:
+        snapshot = get(backend, context, snapshot_id)
+        volumes.require_member(context, "snapshot_extension:snapshot_actions:update_snapshot_status")
+        current = snapshot["status"]
+        if current not in UPDATE_STATUS_MAP:
+            raise BadRequest(f"Snapshot status {current} not allowed for update_snapshot_status")
+        if status not in UPDATE_STATUS_MAP[current]:
+            raise BadRequest(f"Provided snapshot status {status} not allowed for snapshot with status {current}.")
+        snapshot.pop("pending", None)
+        snapshot.update(status=status, updated_at=backend.clock.time())
+        if progress:
+            snapshot["progress"] = progress

@@ -162,10 +162,29 @@ def legacy_attach(backend, context, volume_id: str, *, server_id: str, mountpoin
 
 
 def legacy_detach(backend, context, volume_id: str, attachment_id: str | None) -> None:
+    """os-detach: Cinder's manager (cinder/volume/manager.py detach_volume) detaches the one attachment
+    or the named one; a volume with none, or an attachment id it does not hold, just ends available
+    (or in-use if others remain). Without an id, two or more attachments are ambiguous."""
     with backend.store.lock:
         volume = _volume(backend, context, volume_id, "volume:detach")
-        held = [a for a in volume["attachments"] if attachment_id in (None, a["attachment_id"])]
-        if not held:
-            raise BadRequest("Invalid volume: Volume must be attached in order to detach.")
-        for attachment in held:
-            volumes.detach(backend, volume_id, attachment["server_id"])
+        _detach(backend, volume, attachment_id, "Error detaching volume")
+
+
+def force_detach(backend, context, volume_id: str, attachment_id: str | None) -> None:
+    """os-force_detach (admin, cinder/api/contrib/admin_actions.py _force_detach): terminate the
+    connection and detach, whatever the volume's status (Tempest detaches a volume reset to error)."""
+    with backend.store.lock:
+        volume = volumes.get(backend, context, volume_id)
+        volumes.require_admin(context, "volume_extension:volume_admin_actions:force_detach")
+        _detach(backend, volume, attachment_id, "Error force detaching volume")
+
+
+def _detach(backend, volume: dict, attachment_id: str | None, failure: str) -> None:
+    if attachment_id is None and len(volume["attachments"]) > 1:
+        raise BadRequest(f"{failure} - InvalidVolume: Invalid volume: Detach volume failed: More than one "
+                         "attachment, but no attachment_id provided.")
+    held = [a for a in volume["attachments"] if attachment_id in (None, a["attachment_id"])]
+    for attachment in held:
+        volumes.detach(backend, volume["id"], attachment["server_id"])
+    if not held:  # "Volume detach called, but volume not attached.": the status is put right
+        volume.update(status="in-use" if volume["attachments"] else "available", updated_at=backend.clock.time())

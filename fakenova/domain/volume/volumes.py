@@ -63,11 +63,11 @@ SORT_KEYS = ("id", "name", "status", "size", "availability_zone", "created_at", 
 
 
 def search(backend, context, filters: dict[str, str], *, marker: str | None, limit: int | None,
-           offset: int = 0, sort: list[tuple[str, str]] | None = None) -> list[dict]:
-    """The project's volumes, newest first unless ``sort`` says otherwise (Cinder's default sort:
-    created_at desc, then id)."""
+           offset: int = 0, sort: list[tuple[str, str]] | None = None, all_projects: bool = False) -> list[dict]:
+    """The project's volumes (every project's: an admin's ``all_tenants``), newest first unless
+    ``sort`` says otherwise (Cinder's default sort: created_at desc, then id)."""
     found = [timing.settle(backend, volume) for volume in backend.store.volumes.values()
-             if volume["project_id"] == context.project_id]
+             if all_projects or volume["project_id"] == context.project_id]
     for key, wanted in filters.items():
         found = [volume for volume in found if _matches(volume, key, wanted)]
     return listing.page(found, sort or listing.sort_keys(None, None, None, SORT_KEYS), marker=marker, limit=limit,
