@@ -41,6 +41,8 @@ COLLECTIONS = (
     "network_quotas",
     "volumes",
     "volume_snapshots",
+    "volume_quotas",
+    "volume_quota_classes",
     "console_auth_tokens",
     "services",
     "aggregates",

@@ -384,7 +384,7 @@ def _snapshot_volume_backed(backend, context, server: dict, name: str, metadata:
     """nova/compute/api.py snapshot_volume_backed: a Cinder snapshot of every volume (force), and an
     active, empty Glance image whose block_device_mapping property boots from those snapshots."""
     used = volume_quotas.usage(backend, context.project_id)["snapshots"]
-    limit = volume_quotas.QUOTA_DEFAULTS["snapshots"]
+    limit = volume_quotas.limits(backend, context.project_id)["snapshots"]
     if 0 <= limit < used + len(server["volumes_attached"]):
         raise Forbidden("Quota exceeded for snapshots: Requested 1, but already used "
                         f"{used} of {limit} snapshots")

@@ -35,7 +35,7 @@ def extend(backend, context, volume_id: str, new_size, *, in_use_allowed: bool) 
         if size <= volume["size"]:
             raise BadRequest(f"Invalid input received: New size for extend must be greater than current size. "
                              f"(current: {volume['size']}, extended: {size}).")
-        volume_quotas.check_extend(backend, volume["project_id"], size - volume["size"])
+        volume_quotas.check_extend(backend, volume["project_id"], size, size - volume["size"])
         previous = volume["status"]
         volume.update(status="extending", updated_at=backend.clock.time())
         timing.schedule(backend, volume, "volume_extend", [(1.0, {"status": previous, "size": size})])
