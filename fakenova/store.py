@@ -43,6 +43,7 @@ COLLECTIONS = (
     "volume_snapshots",
     "volume_quotas",
     "volume_quota_classes",
+    "volume_services",
     "console_auth_tokens",
     "services",
     "aggregates",

@@ -8,7 +8,8 @@ demo's quota set. Each cell asserts the status and, for a denial, Nova's exact b
 "Instance {id} could not be found." before any policy check (nova/policies/*.py, facts §10).
 
 The rows are matched against the Flask url_map and the registered server actions: a compute route or
-an action without a row fails ``test_every_compute_route_has_a_row``.
+an action without a row fails ``test_every_compute_route_has_a_row``. Cinder's deployment routes
+(os-services, os-hosts, pools, capabilities, zones, extensions) have a table of their own at the end.
 """
 
 from __future__ import annotations
@@ -814,3 +815,68 @@ def test_cli_override_lets_members_list_all_projects(live_members_list_all):
     assert sorted(s["ID"] for s in listed) == sorted([theirs.id, mine.id])
     denied = live.openstack("server", "list", "--all-projects", "-f", "json", user="reader", check=False)
     assert "Policy doesn't allow os_compute_api:servers:detail:get_all_tenants to be performed." in denied.stderr
+
+
+# --- Cinder's deployment routes (fakenova/api/volume/backends.py) ----------------------------------
+
+@dataclass(frozen=True)
+class VolumeRow:
+    """A Cinder route under /volume/v3/{the caller's project}: Cinder's policy (cinder/policies/*.py)."""
+    method: str
+    rule: str                    # the Flask rule after /volume/v3/<project_id>
+    path: str
+    policy: str | None           # None: no policy (availability zones, extensions)
+    level: str
+    ok: int
+    body: object = None
+
+
+VOLUME_ROWS = [
+    VolumeRow("GET", "/extensions", "/extensions", None, ANYONE, 200),
+    VolumeRow("GET", "/extensions/<alias>", "/extensions/os-hosts", None, ANYONE, 200),
+    VolumeRow("GET", "/os-availability-zone", "/os-availability-zone", None, ANYONE, 200),
+    VolumeRow("GET", "/os-services", "/os-services", "volume_extension:services:index", ADMIN, 200),
+    VolumeRow("PUT", "/os-services/enable", "/os-services/enable", "volume_extension:services:update", ADMIN, 200,
+              {"binary": "cinder-volume"}),
+    VolumeRow("PUT", "/os-services/disable", "/os-services/disable", "volume_extension:services:update", ADMIN, 200,
+              {"binary": "cinder-volume"}),
+    VolumeRow("PUT", "/os-services/disable-log-reason", "/os-services/disable-log-reason",
+              "volume_extension:services:update", ADMIN, 200, {"binary": "cinder-volume", "disabled_reason": "x"}),
+    # freeze and thaw check volume_extension:services:update in Cinder's controller
+    VolumeRow("PUT", "/os-services/freeze", "/os-services/freeze", "volume_extension:services:update", ADMIN, 200,
+              {"host": "compute1"}),
+    VolumeRow("PUT", "/os-services/thaw", "/os-services/thaw", "volume_extension:services:update", ADMIN, 200,
+              {"host": "compute1"}),
+    VolumeRow("GET", "/os-hosts", "/os-hosts", "volume_extension:hosts", ADMIN, 200),
+    VolumeRow("GET", "/os-hosts/<host>", "/os-hosts/compute1", "volume_extension:hosts", ADMIN, 200),
+    VolumeRow("GET", "/scheduler-stats/get_pools", "/scheduler-stats/get_pools",
+              "scheduler_extension:scheduler_stats:get_pools", ADMIN, 200),
+    VolumeRow("GET", "/capabilities/<host>", "/capabilities/compute1", "volume_extension:capabilities", ADMIN, 200),
+]
+
+
+def _volume_deployment_routes(app) -> set[tuple[str, str]]:
+    prefix = "/volume/v3/<project_id>"
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if app.view_functions[rule.endpoint].__module__ == "fakenova.api.volume.backends":
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                found.add((method, _normal(rule.rule[len(prefix):])))
+    return found
+
+
+def test_every_cinder_deployment_route_has_a_row():
+    assert sorted(_volume_deployment_routes(create_app()) - {(r.method, _normal(r.rule)) for r in VOLUME_ROWS}) == []
+
+
+@pytest.mark.parametrize("row, user", [pytest.param(row, user, id=f"volume {row.method} {row.path} as {user}")
+                                       for row in VOLUME_ROWS for user in USERS])
+def test_volume_route_matrix(api, row: VolumeRow, user: str):
+    project = api.get("/identity/v3/auth/projects", user=user).get_json()["projects"][0]["id"]
+    response = api.request(row.method, f"/volume/v3/{project}{row.path}", user=user,
+                           **({"json": row.body} if row.body is not None else {}))
+    if user in PASSES_ON_OWN[row.level]:
+        assert response.status_code == row.ok, response.get_data(as_text=True)
+    else:
+        assert (response.status_code, response.get_json()) == (403, {"forbidden": {
+            "code": 403, "message": f"Policy doesn't allow {row.policy} to be performed."}})

@@ -7,7 +7,7 @@ from flask import jsonify, request
 
 from fakenova.api.common import backend, context, json_body
 from fakenova.api.volume.blueprint import bp, check_project, is_true
-from fakenova.domain.volume import volume_quotas
+from fakenova.domain.volume import policy, volume_quotas
 from fakenova.errors import BadRequest
 
 
@@ -52,7 +52,7 @@ def delete_quota_set(project_id: str, target_id: str):
 @bp.get("/v3/<project_id>/os-quota-class-sets/<class_name>")
 def show_quota_class_set(project_id: str, class_name: str):
     check_project(project_id)
-    volume_quotas.require_admin(context(), "volume_extension:quota_classes")
+    policy.require_admin(context(), "volume_extension:quota_classes")
     return jsonify({"quota_class_set": {**volume_quotas.class_limits(backend(), class_name), "id": class_name}})
 
 

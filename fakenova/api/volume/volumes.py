@@ -12,7 +12,7 @@ from fakenova.api.volume.blueprint import (bp, check_project, is_true, links, li
                                            version)
 from fakenova.clock import db_time
 from fakenova.domain.image import images
-from fakenova.domain.volume import volume_types, volumes
+from fakenova.domain.volume import backends, volume_types, volumes
 from fakenova.errors import NotFound
 from fakenova.microversion import between
 
@@ -25,7 +25,6 @@ SHARED_TARGETS = between("3.48")       # shared_targets + service_uuid
 CLUSTER_NAME = between("3.61")         # admin only
 VOLUME_TYPE_ID = between("3.63")
 CONSUMES_QUOTA = between("3.65")
-HOST = "compute1@lvmdriver-1#lvmdriver-1"  # Tempest's pattern for os-vol-host-attr:host is .+@.+#.+
 
 
 def volume_summary(volume: dict) -> dict:
@@ -65,7 +64,7 @@ def volume_detail(volume: dict, *, created: bool = False) -> dict:
         # volume_mig_status_attribute.py, volume_image_metadata.py: show and detail only.
         body["os-vol-tenant-attr:tenant_id"] = volume["project_id"]
         if admin:
-            body["os-vol-host-attr:host"] = HOST
+            body["os-vol-host-attr:host"] = backends.POOL
             body["os-vol-mig-status-attr:migstat"] = None
             body["os-vol-mig-status-attr:name_id"] = None
         if volume.get("image_metadata"):
@@ -89,7 +88,7 @@ def volume_detail(volume: dict, *, created: bool = False) -> dict:
 
 def _attachment(volume: dict, attachment: dict, admin: bool) -> dict:
     return {"id": volume["id"], "attachment_id": attachment["attachment_id"], "volume_id": volume["id"],
-            "server_id": attachment["server_id"], "host_name": "compute1" if admin else None,
+            "server_id": attachment["server_id"], "host_name": backends.HOST_NAME if admin else None,
             "device": attachment["device"], "attached_at": db_time(attachment["attached_at"])}
 
 

@@ -11,7 +11,7 @@ Checked against cinder/api/v3/snapshots.py, cinder/api/v2/snapshots.py, cinder/v
 
 from __future__ import annotations
 
-from fakenova.domain.volume import listing, timing, volume_quotas, volumes
+from fakenova.domain.volume import listing, policy, timing, volume_quotas, volumes
 from fakenova.errors import BadRequest, NotFound
 
 STATUSES = ("creating", "available", "deleting", "error", "error_deleting", "backing-up", "restoring",
@@ -107,7 +107,7 @@ def delete(backend, context, snapshot_id: str, *, force: bool = False) -> None:
     with backend.store.lock:
         snapshot = get(backend, context, snapshot_id)
         if force:
-            volumes.require_admin(context, "volume_extension:snapshot_admin_actions:force_delete")
+            policy.require_admin(context, "volume_extension:snapshot_admin_actions:force_delete")
         else:
             volumes.require_member(context, "volume:delete_snapshot")
         if not force and snapshot["status"] not in ("available", "error"):
@@ -120,7 +120,7 @@ def reset_status(backend, context, snapshot_id: str, status: str) -> None:
     """os-reset_status on a snapshot (admin)."""
     with backend.store.lock:
         snapshot = get(backend, context, snapshot_id)
-        volumes.require_admin(context, "volume_extension:snapshot_admin_actions:reset_status")
+        policy.require_admin(context, "volume_extension:snapshot_admin_actions:reset_status")
         status = str(status).lower()
         if status not in STATUSES:
             raise BadRequest(f"Invalid input received: Invalid status: {status}")

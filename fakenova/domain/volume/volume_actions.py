@@ -8,7 +8,7 @@ begin_detaching, roll_detaching), Cinder master 2026.
 
 from __future__ import annotations
 
-from fakenova.domain.volume import timing, volume_quotas, volumes
+from fakenova.domain.volume import policy, timing, volume_quotas, volumes
 from fakenova.errors import BadRequest
 
 STATUSES = ("creating", "available", "reserved", "attaching", "in-use", "detaching", "deleting", "error",
@@ -61,7 +61,7 @@ def reset_status(backend, context, volume_id: str, request: dict) -> None:
     """os-reset_status (admin): status, attach_status, migration_status, lower-cased."""
     with backend.store.lock:
         volume = volumes.get(backend, context, volume_id)
-        volumes.require_admin(context, "volume_extension:volume_admin_actions:reset_status")
+        policy.require_admin(context, "volume_extension:volume_admin_actions:reset_status")
         status = request.get("status")
         if status is not None:
             status = str(status).lower()
@@ -80,7 +80,7 @@ def reset_status(backend, context, volume_id: str, request: dict) -> None:
 def force_delete(backend, context, volume_id: str) -> None:
     with backend.store.lock:
         volume = volumes.get(backend, context, volume_id)
-        volumes.require_admin(context, "volume_extension:volume_admin_actions:force_delete")
+        policy.require_admin(context, "volume_extension:volume_admin_actions:force_delete")
         if volume["attachments"]:
             raise BadRequest("Invalid volume: Volume must not be attached to be deleted.")
         volumes.delete(backend, context, volume_id, cascade=True, force=True)
@@ -175,7 +175,7 @@ def force_detach(backend, context, volume_id: str, attachment_id: str | None) ->
     connection and detach, whatever the volume's status (Tempest detaches a volume reset to error)."""
     with backend.store.lock:
         volume = volumes.get(backend, context, volume_id)
-        volumes.require_admin(context, "volume_extension:volume_admin_actions:force_detach")
+        policy.require_admin(context, "volume_extension:volume_admin_actions:force_detach")
         _detach(backend, volume, attachment_id, "Error force detaching volume")
 
 

@@ -10,6 +10,7 @@ configured defaults (cinder/quota.py DbQuotaDriver with use_default_quota_class)
 from __future__ import annotations
 
 from fakenova.errors import APIError, BadRequest, Forbidden
+from fakenova.domain.volume.policy import require_admin
 from fakenova.domain.volume.volume_types import DEFAULT_TYPE
 
 # cinder/quota.py defaults ([DEFAULT]quota_*), and the per-type entries Cinder adds for __DEFAULT__.
@@ -90,11 +91,6 @@ def check_quota_target(context, project_id: str) -> None:
     """Cinder's volume_extension:quotas:show: the caller's own project, or any for an admin."""
     if project_id != context.project_id and not context.is_admin:
         raise Forbidden("Policy doesn't allow volume_extension:quotas:show to be performed.")
-
-
-def require_admin(context, rule: str) -> None:
-    if not context.is_admin:
-        raise Forbidden(f"Policy doesn't allow {rule} to be performed.")
 
 
 def _checked_limit(key: str, value) -> int:

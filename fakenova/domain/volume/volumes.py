@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 from fakenova.domain.volume import listing, timing, volume_quotas, volume_types
+from fakenova.domain.volume.policy import require_admin
 from fakenova.errors import BadRequest, Forbidden, NotFound
 
 AVAILABILITY_ZONE = "nova"
@@ -42,11 +43,6 @@ def not_found(volume_id: str) -> NotFound:
 
 def require_member(context, rule: str) -> None:
     if not context.has_role(*_MEMBER_ROLES):
-        raise Forbidden(f"Policy doesn't allow {rule} to be performed.")
-
-
-def require_admin(context, rule: str) -> None:
-    if not context.is_admin:
         raise Forbidden(f"Policy doesn't allow {rule} to be performed.")
 
 
