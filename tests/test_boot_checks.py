@@ -13,6 +13,7 @@ from fakenova.config import Settings
 from fakenova.pytest_plugin import instant_durations
 from fakenova.seeds import IMAGES as SEEDED_IMAGES
 from tests.server_helpers import SERVERS, create, fault, image_id, network_id
+from tests.test_image import glance_text
 
 GIB = 1024 ** 3
 FLAVORS = "/compute/v2.1/flavors"
@@ -166,7 +167,7 @@ def test_glance_create_then_upload(api):
     upload = {"data": b"abc", "headers": {"Content-Type": "application/octet-stream"}}
     refused = api.put(f"{IMAGES}/{image['id']}/file", **upload)
     assert (refused.status_code, refused.get_data(as_text=True)) == (
-        400, "400 Bad Request\n\nProperties disk_format, container_format must be set prior to saving data.\n")
+        400, glance_text("400 Bad Request", "Properties disk_format, container_format must be set prior to saving data."))
     patched = api.request("PATCH", f"{IMAGES}/{image['id']}", headers=PATCH, data=json.dumps([
         {"op": "add", "path": "/disk_format", "value": "raw"},
         {"op": "replace", "path": "/container_format", "value": "bare"}]))
@@ -177,7 +178,7 @@ def test_glance_create_then_upload(api):
         "active", 3, 3, "900150983cd24fb0d6963f7d28e17f72")
     again = api.put(f"{IMAGES}/{image['id']}/file", **upload)
     assert (again.status_code, again.get_data(as_text=True)) == (
-        409, "409 Conflict\n\nImage status transition from active to saving is not allowed\n")
+        409, glance_text("409 Conflict", "Image status transition from active to saving is not allowed"))
 
 
 def test_glance_patch_sets_and_removes(api):
@@ -218,7 +219,7 @@ def test_glance_write_errors(api, method, body, status, message):
         response = api.request("PATCH", f"{IMAGES}/{_image(api)}", headers=PATCH, data=json.dumps(body))
     titles = {400: "Bad Request", 403: "Forbidden", 409: "Conflict"}
     assert (response.status_code, response.get_data(as_text=True)) == (
-        status, f"{status} {titles[status]}\n\n{message}\n")
+        status, glance_text(f"{status} {titles[status]}", message))
 
 
 def test_glance_patch_needs_the_patch_media_type_and_the_owner(api):
@@ -230,11 +231,11 @@ def test_glance_patch_needs_the_patch_media_type_and_the_owner(api):
     denied = api.request("PATCH", f"{IMAGES}/{seeded}", headers=PATCH,
                          data=json.dumps([{"op": "replace", "path": "/min_ram", "value": 1}]))
     assert (denied.status_code, denied.get_data(as_text=True)) == (
-        403, "403 Forbidden\n\nYou are not authorized to complete modify_image action.\n")
+        403, glance_text("403 Forbidden", "You are not authorized to complete modify_image action."))
     hidden = api.request("PATCH", f"{IMAGES}/{image}", user="alt_demo", headers=PATCH,
                          data=json.dumps([{"op": "replace", "path": "/min_ram", "value": 1}]))
     assert (hidden.status_code, hidden.get_data(as_text=True)) == (
-        404, f"404 Not Found\n\nNo image found with ID {image}\n")
+        404, glance_text("404 Not Found", f"No image found with ID {image}"))
 
 
 # --- real clients ---------------------------------------------------------------------------------------------
