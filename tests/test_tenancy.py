@@ -40,6 +40,7 @@ HOSTS = "hosts_client.HostsClient"
 IMAGES = "images_client.ImagesClient"
 SNAPSHOTS = "snapshots_client.SnapshotsClient"
 VOLUMES = "volumes_client.VolumesClient"
+SECURITY_GROUPS = "security_groups_client.SecurityGroupsClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -209,6 +210,31 @@ ROWS = [
     Row("DELETE", "/os-snapshots/<snapshot_id>", "/os-snapshots/{snapshot}",
         "os_compute_api:os-volumes:snapshots:delete", MEMBER, (202, 404), target="own",
         tempest=(SNAPSHOTS, "delete_snapshot")),
+    # Nova's Neutron security group proxies, 2.1-2.35 (nova/policies/security_groups.py): the policy
+    # target is the caller's own project; another project's group is then Neutron's 404
+    Row("GET", "/os-security-groups", "/os-security-groups", "os_compute_api:os-security-groups:get", READER, 200,
+        target="own", tempest=(SECURITY_GROUPS, "list_security_groups")),
+    Row("GET", "/os-security-groups/<group_id>", "/os-security-groups/{secgroup}",
+        "os_compute_api:os-security-groups:show", READER, (200, 404), target="own",
+        tempest=(SECURITY_GROUPS, "get_security_group")),
+    Row("POST", "/os-security-groups", "/os-security-groups", "os_compute_api:os-security-groups:create", MEMBER,
+        200, target="own", body={"security_group": {"name": "new", "description": ""}},
+        tempest=(SECURITY_GROUPS, "get_security_group")),
+    Row("PUT", "/os-security-groups/<group_id>", "/os-security-groups/{secgroup}",
+        "os_compute_api:os-security-groups:update", MEMBER, (200, 404), target="own",
+        body={"security_group": {"name": "renamed", "description": ""}},
+        tempest=(SECURITY_GROUPS, "update_security_group")),
+    Row("DELETE", "/os-security-groups/<group_id>", "/os-security-groups/{spare_secgroup}",
+        "os_compute_api:os-security-groups:delete", MEMBER, (202, 404), target="own",
+        tempest=(SECURITY_GROUPS, "delete_security_group")),
+    Row("POST", "/os-security-group-rules", "/os-security-group-rules",
+        "os_compute_api:os-security-groups:rule:create", MEMBER, (200, 404), target="own",
+        body=lambda world: {"security_group_rule": {"parent_group_id": world["secgroup"], "ip_protocol": "udp",
+                                                    "from_port": 53, "to_port": 53}},
+        tempest=(SECURITY_GROUPS, "create_security_group_rule")),
+    Row("DELETE", "/os-security-group-rules/<rule_id>", "/os-security-group-rules/{secgroup_rule}",
+        "os_compute_api:os-security-groups:rule:delete", MEMBER, (202, 404), target="own",
+        tempest=(SECURITY_GROUPS, "delete_security_group_rule")),
     # server groups: found first (not project-scoped), then the policy on the group's project
     Row("GET", "/os-server-groups", "/os-server-groups", "os_compute_api:os-server-groups:index", READER, 200,
         target="own", tempest=("server_groups_client.ServerGroupsClient", "list_server_groups")),
@@ -567,6 +593,15 @@ def world(api) -> dict:
                         json={"snapshot": {"volume_id": origin.get_json()["volume"]["id"]}})
         assert made.status_code == 202, made.get_data(as_text=True)
         ids["snapshot"] = made.get_json()["snapshot"]["id"]
+    if ("POST", "/os-security-groups") in ROUTES:
+        for name in ("secgroup", "spare_secgroup"):
+            made = api.post(f"{V21}/os-security-groups", json={"security_group": {"name": name, "description": ""}})
+            assert made.status_code == 200, made.get_data(as_text=True)
+            ids[name] = made.get_json()["security_group"]["id"]
+        rule = api.post(f"{V21}/os-security-group-rules", json={"security_group_rule": {
+            "parent_group_id": ids["secgroup"], "ip_protocol": "tcp", "from_port": 22, "to_port": 22}})
+        assert rule.status_code == 200, rule.get_data(as_text=True)
+        ids["secgroup_rule"] = rule.get_json()["security_group_rule"]["id"]
     assert api.post(f"{V21}/os-keypairs", json={"keypair": {"name": "demo-key"}}).status_code == 200
     if ("GET", _normal("/os-console-auth-tokens/<token>")) in ROUTES:
         console = api.post(f"{V21}/servers/{server}/remote-consoles", version="2.6",

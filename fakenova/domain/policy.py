@@ -143,6 +143,12 @@ RULES: dict[str, str] = {
     "os_compute_api:os-security-groups:list": READER,
     "os_compute_api:os-security-groups:add": MEMBER,
     "os_compute_api:os-security-groups:remove": MEMBER,
+    # the deprecated Neutron proxies, 2.1-2.35 (nova/policies/security_groups.py, floating_ips.py,
+    # floating_ip_pools.py, networks.py, tenant_networks.py)
+    **dict.fromkeys(("os_compute_api:os-security-groups:get", "os_compute_api:os-security-groups:show"), READER),
+    **dict.fromkeys(("os_compute_api:os-security-groups:create", "os_compute_api:os-security-groups:update",
+                     "os_compute_api:os-security-groups:delete", "os_compute_api:os-security-groups:rule:create",
+                     "os_compute_api:os-security-groups:rule:delete"), MEMBER),
     "os_compute_api:os-instance-actions:list": READER,
     "os_compute_api:os-instance-actions:show": READER,
     "os_compute_api:os-instance-actions:events": ADMIN,
