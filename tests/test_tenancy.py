@@ -41,6 +41,7 @@ IMAGES = "images_client.ImagesClient"
 SNAPSHOTS = "snapshots_client.SnapshotsClient"
 VOLUMES = "volumes_client.VolumesClient"
 SECURITY_GROUPS = "security_groups_client.SecurityGroupsClient"
+FLOATING_IPS = "floating_ips_client.FloatingIPsClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -235,6 +236,17 @@ ROWS = [
     Row("DELETE", "/os-security-group-rules/<rule_id>", "/os-security-group-rules/{secgroup_rule}",
         "os_compute_api:os-security-groups:rule:delete", MEMBER, (202, 404), target="own",
         tempest=(SECURITY_GROUPS, "delete_security_group_rule")),
+    # ... and the floating IP proxies (nova/policies/floating_ips.py, floating_ip_pools.py)
+    Row("GET", "/os-floating-ip-pools", "/os-floating-ip-pools", "os_compute_api:os-floating-ip-pools", ANYONE,
+        200, target="own"),
+    Row("GET", "/os-floating-ips", "/os-floating-ips", "os_compute_api:os-floating-ips:list", READER, 200,
+        target="own", tempest=(FLOATING_IPS, "list_floating_ips")),
+    Row("POST", "/os-floating-ips", "/os-floating-ips", "os_compute_api:os-floating-ips:create", MEMBER, 200,
+        target="own", body={"pool": "public"}, tempest=(FLOATING_IPS, "create_get_floating_ip")),
+    Row("GET", "/os-floating-ips/<fip_id>", "/os-floating-ips/{fip}", "os_compute_api:os-floating-ips:show", READER,
+        (200, 404), target="own", tempest=(FLOATING_IPS, "create_get_floating_ip")),
+    Row("DELETE", "/os-floating-ips/<fip_id>", "/os-floating-ips/{fip}", "os_compute_api:os-floating-ips:delete",
+        MEMBER, (202, 404), target="own"),
     # server groups: found first (not project-scoped), then the policy on the group's project
     Row("GET", "/os-server-groups", "/os-server-groups", "os_compute_api:os-server-groups:index", READER, 200,
         target="own", tempest=("server_groups_client.ServerGroupsClient", "list_server_groups")),
@@ -480,6 +492,13 @@ class ActionRow:
     version: str = "2.1"
     other: str = NOT_FOUND       # POLICY: the action answers before looking the server up
     setup: object = None         # callable(api, world) run before the call (a state the action needs)
+    not_found: object = None     # callable world -> the 404 body alt_demo meets, when not the server's
+
+
+def _associate_floating_ip(api, world) -> None:
+    added = api.post(f"{V21}/servers/{world['server']}/action", json={"addFloatingIp": {
+        "address": world["fip_address"]}})
+    assert added.status_code == 202, added.get_data(as_text=True)
 
 
 ACTION_ROWS = {row.name: row for row in [
@@ -506,6 +525,14 @@ ACTION_ROWS = {row.name: row for row in [
     ActionRow("changePassword", "os_compute_api:os-admin-password", MEMBER, {"adminPass": "s3cret"}),
     ActionRow("addSecurityGroup", "os_compute_api:os-security-groups:add", MEMBER, {"name": "default"}),
     ActionRow("removeSecurityGroup", "os_compute_api:os-security-groups:remove", MEMBER, {"name": "default"}),
+    ActionRow("addFloatingIp", "os_compute_api:os-floating-ips:add", MEMBER,
+              lambda world: {"address": world["fip_address"]}),
+    # removeFloatingIp finds the server through the floating IP (as the caller), not the URL
+    ActionRow("removeFloatingIp", "os_compute_api:os-floating-ips:remove", MEMBER,
+              lambda world: {"address": world["fip_address"]},
+              setup=lambda api, world: _associate_floating_ip(api, world),
+              not_found=lambda world: {"itemNotFound": {
+                  "code": 404, "message": f"Floating IP not found for address {world['fip_address']}."}}),
     ActionRow("resize", "os_compute_api:servers:resize", MEMBER, {"flavorRef": "2"}),
     ActionRow("confirmResize", "os_compute_api:servers:confirm_resize", MEMBER),
     ActionRow("revertResize", "os_compute_api:servers:revert_resize", MEMBER),
@@ -602,6 +629,10 @@ def world(api) -> dict:
             "parent_group_id": ids["secgroup"], "ip_protocol": "tcp", "from_port": 22, "to_port": 22}})
         assert rule.status_code == 200, rule.get_data(as_text=True)
         ids["secgroup_rule"] = rule.get_json()["security_group_rule"]["id"]
+    if ("POST", "/os-floating-ips") in ROUTES:
+        fip = api.post(f"{V21}/os-floating-ips", json={"pool": "public"})
+        assert fip.status_code == 200, fip.get_data(as_text=True)
+        ids["fip"], ids["fip_address"] = fip.get_json()["floating_ip"]["id"], fip.get_json()["floating_ip"]["ip"]
     assert api.post(f"{V21}/os-keypairs", json={"keypair": {"name": "demo-key"}}).status_code == 200
     if ("GET", _normal("/os-console-auth-tokens/<token>")) in ROUTES:
         console = api.post(f"{V21}/servers/{server}/remote-consoles", version="2.6",
@@ -693,6 +724,8 @@ def test_action_matrix(api, world, row: ActionRow, user: str):
     response = api.post(f"{V21}/servers/{world['server']}/action", user=user, version=row.version,
                         json={row.name: value})
     status, fault = _expected(row.level, "demo", row.other, user, row.policy, world)
+    if user == "alt_demo" and row.not_found is not None:
+        status, fault = 404, row.not_found(world)
     if status is not None:
         assert (response.status_code, response.get_json()) == (status, fault), response.get_data(as_text=True)
     else:
