@@ -42,6 +42,7 @@ SNAPSHOTS = "snapshots_client.SnapshotsClient"
 VOLUMES = "volumes_client.VolumesClient"
 SECURITY_GROUPS = "security_groups_client.SecurityGroupsClient"
 FLOATING_IPS = "floating_ips_client.FloatingIPsClient"
+TENANT_NETWORKS = "tenant_networks_client.TenantNetworksClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -247,6 +248,32 @@ ROWS = [
         (200, 404), target="own", tempest=(FLOATING_IPS, "create_get_floating_ip")),
     Row("DELETE", "/os-floating-ips/<fip_id>", "/os-floating-ips/{fip}", "os_compute_api:os-floating-ips:delete",
         MEMBER, (202, 404), target="own"),
+    # ... and what is left of nova-network (nova/policies/networks.py, tenant_networks.py): reads over
+    # the Neutron networks, writes 410 Gone for everyone before any policy
+    Row("GET", "/os-networks", "/os-networks", "os_compute_api:os-networks:list", READER, 200, target="own"),
+    Row("GET", "/os-networks/<network_id>", "/os-networks/{network}", "os_compute_api:os-networks:show", READER,
+        200, target="own"),
+    Row("POST", "/os-networks", "/os-networks", None, ANYONE, 410, target="own", body={"network": {}}),
+    Row("POST", "/os-networks/add", "/os-networks/add", None, ANYONE, 410, target="own", body={}),
+    Row("DELETE", "/os-networks/<network_id>", "/os-networks/{network}", None, ANYONE, 410, target="own"),
+    Row("POST", "/os-networks/<network_id>/action", "/os-networks/{network}/action", None, ANYONE, 410,
+        target="own", body={"disassociate": None}),
+    Row("GET", "/os-tenant-networks", "/os-tenant-networks", "os_compute_api:os-tenant-networks:list", READER, 200,
+        target="own", tempest=(TENANT_NETWORKS, "list_tenant_networks")),
+    Row("GET", "/os-tenant-networks/<network_id>", "/os-tenant-networks/{network}",
+        "os_compute_api:os-tenant-networks:show", READER, 200, target="own",
+        tempest=(TENANT_NETWORKS, "get_tenant_network")),
+    Row("POST", "/os-tenant-networks", "/os-tenant-networks", None, ANYONE, 410, target="own", body={}),
+    Row("DELETE", "/os-tenant-networks/<network_id>", "/os-tenant-networks/{network}", None, ANYONE, 410,
+        target="own"),
+    # assisted volume snapshots: the service role (none of the personas has it) or admin
+    Row("POST", "/os-assisted-volume-snapshots", "/os-assisted-volume-snapshots",
+        "os_compute_api:os-assisted-volume-snapshots:create", ADMIN, 200, target="own",
+        body=lambda world: {"snapshot": {"volume_id": world["volume"], "create_info": {
+            "snapshot_id": "s1", "type": "qcow2", "new_file": "f"}}}),
+    Row("DELETE", "/os-assisted-volume-snapshots/<snapshot_id>",
+        '/os-assisted-volume-snapshots/s1?delete_info={{"volume_id": "{volume}"}}',
+        "os_compute_api:os-assisted-volume-snapshots:delete", ADMIN, 204, target="own"),
     # server groups: found first (not project-scoped), then the policy on the group's project
     Row("GET", "/os-server-groups", "/os-server-groups", "os_compute_api:os-server-groups:index", READER, 200,
         target="own", tempest=("server_groups_client.ServerGroupsClient", "list_server_groups")),

@@ -153,6 +153,8 @@ RULES: dict[str, str] = {
     **dict.fromkeys(("os_compute_api:os-floating-ips:create", "os_compute_api:os-floating-ips:delete",
                      "os_compute_api:os-floating-ips:add", "os_compute_api:os-floating-ips:remove"), MEMBER),
     "os_compute_api:os-floating-ip-pools": ANYONE,
+    **dict.fromkeys(("os_compute_api:os-networks:list", "os_compute_api:os-networks:show",
+                     "os_compute_api:os-tenant-networks:list", "os_compute_api:os-tenant-networks:show"), READER),
     "os_compute_api:os-instance-actions:list": READER,
     "os_compute_api:os-instance-actions:show": READER,
     "os_compute_api:os-instance-actions:events": ADMIN,
@@ -188,6 +190,9 @@ RULES: dict[str, str] = {
                     MEMBER),
     # Cinder calls it during a volume migration (nova/policies/volumes_attachments.py: SERVICE_ROLE)
     "os_compute_api:os-volumes-attachments:swap": SERVICE,
+    # Cinder's remote-filesystem drivers call it (nova/policies/assisted_volume_snapshots.py: SERVICE_ROLE)
+    "os_compute_api:os-assisted-volume-snapshots:create": SERVICE,
+    "os_compute_api:os-assisted-volume-snapshots:delete": SERVICE,
     "compute:server:topology:index": READER,
     "compute:server:topology:host:index": ADMIN,
     # key pairs belong to a user: admin, or the user the request names (nova/policies/keypairs.py)
