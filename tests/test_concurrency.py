@@ -1,4 +1,4 @@
-"""Concurrent clients against the real threaded server (waitress): nothing lost, nothing doubled.
+"""Concurrent clients against the real threaded server (granian, fakenova.server): nothing lost, nothing doubled.
 
 8 threads (4 in project demo, 4 in alt_demo) each run a bounded loop: create a server, reboot, stop
 and start it, create and delete key pairs, delete the server (but leave the last one alive). All
