@@ -100,7 +100,23 @@ def negotiate(headers, *, service_types: tuple[str, ...] = (SERVICE_TYPE,), lega
 
     The defaults are Nova's; Cinder passes its own service types ("volume", then "block-storage")
     and range, with the same texts (cinder/api/openstack/api_version_request.py)."""
-    minimum, maximum = minimum or MIN_VERSION, maximum or MAX_VERSION
+    return _negotiate(_version_headers(headers, legacy_headers), tuple(service_types), tuple(legacy_headers),
+                      minimum or MIN_VERSION, maximum or MAX_VERSION)
+
+
+def _version_headers(headers, legacy_headers) -> tuple:
+    """The only headers negotiation reads, as (name, value) pairs: what the answer is cached on.
+    A WSGI request has one value per name (the server joins repeated headers with commas)."""
+    return tuple((name, value) for name in (STANDARD_HEADER, *legacy_headers)
+                 if (value := headers.get(name)) is not None)
+
+
+# Clients send the same few header values again and again; errors are not cached (lru_cache
+# caches returns only), they are worked out each time.
+@functools.lru_cache(maxsize=256)
+def _negotiate(version_headers: tuple, service_types: tuple, legacy_headers: tuple, minimum: APIVersion,
+               maximum: APIVersion) -> APIVersion:
+    headers = dict(version_headers)
     requested = None
     for service_type in service_types:
         requested = microversion_parse.get_version(headers, service_type=service_type,
@@ -131,6 +147,16 @@ def ignored_header(headers, *, service_types: tuple[str, ...] = (SERVICE_TYPE,),
     """When OpenStack-API-Version is sent but names only other services ("copmute 2.90") and no legacy
     header gives a version, the service ignores it and serves its minimum, as Nova does; this says
     so, for the request log."""
+    if headers.get(STANDARD_HEADER) is None:
+        return None
+    return _ignored_header(_version_headers(headers, legacy_headers), tuple(service_types), tuple(legacy_headers),
+                           minimum)
+
+
+@functools.lru_cache(maxsize=256)
+def _ignored_header(version_headers: tuple, service_types: tuple, legacy_headers: tuple,
+                    minimum: APIVersion | None) -> str | None:
+    headers = dict(version_headers)
     value = headers.get(STANDARD_HEADER)
     if (not value or any(headers.get(name) for name in legacy_headers)
             or any(microversion_parse.get_version(headers, service_type=service_type, legacy_headers=[])

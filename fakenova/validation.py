@@ -191,6 +191,7 @@ class SchemaRegistry:
         self._lock = threading.Lock()
         self._validators: dict[Path, object] = {}
         self._registry = None  # the $ref targets (types.json), loaded with the first validator
+        self._empty_query: dict[tuple, bool] = {}  # (service, resource, operation, version) -> validate_query({})
 
     @functools.cached_property
     def _index(self) -> dict[tuple[str, str, str], list[tuple[APIVersion, Path]]]:
@@ -257,6 +258,15 @@ class SchemaRegistry:
 
     def validate_query(self, args: dict[str, list[str]], service: str, resource: str, operation: str, version) -> bool:
         """Validate a query string given as {name: [values]}. Returns False if no schema applies."""
+        if not args:  # no query string, the common case: the answer per schema file is kept
+            key = (service, resource, operation, version)
+            known = self._empty_query.get(key)
+            if known is None:
+                known = self._empty_query[key] = self._validate_query(args, service, resource, operation, version)
+            return known
+        return self._validate_query(args, service, resource, operation, version)
+
+    def _validate_query(self, args, service: str, resource: str, operation: str, version) -> bool:
         path = self.path_for(service, resource, operation, version)
         if path is None:
             return False
