@@ -116,6 +116,9 @@ def _bind(host: str, port: int) -> list[socket.socket]:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6:
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            # Accepted connections inherit it: without, Nagle's algorithm holds each small answer
+            # back for the client's delayed ACK (a keep-alive client then waits milliseconds).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.bind(address)
             sock.listen(BACKLOG)
             sock.setblocking(False)
