@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import uuid
 
@@ -26,10 +25,25 @@ _WERKZEUG_MESSAGES = {
 }
 
 
+class FakenovaFlask(Flask):
+    """Flask, with one change on the request path: whether a handler is a coroutine function is
+    worked out once per handler (Flask asks ``inspect`` again for every hook and view it calls)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._synced: dict = {}
+
+    def ensure_sync(self, func):
+        synced = self._synced.get(func)
+        if synced is None:
+            synced = self._synced[func] = super().ensure_sync(func)
+        return synced
+
+
 def create_app(settings: Settings | None = None, *, backend: Backend | None = None) -> Flask:
     """The fakenova WSGI app with seeded defaults; the CLI, the fixture and the image build on it."""
     backend = backend or Backend(settings)
-    app = Flask("fakenova")
+    app = FakenovaFlask("fakenova")
     app.url_rule_class = LazyBuilderRule  # before any route is added
     app.extensions["fakenova"] = backend
     app.config["MAX_CONTENT_LENGTH"] = backend.settings.max_body_size
@@ -74,6 +88,8 @@ def _index() -> Response:
 
 def _readme() -> Response:
     """The README that shipped with this fakenova (the package's long description)."""
+    import importlib.metadata  # here, not at the top: tens of milliseconds of start-up for one page
+
     text = importlib.metadata.metadata("fakenova").get_payload() or "# fakenova\n\nNo README was installed.\n"
     return Response(text, mimetype="text/markdown")
 

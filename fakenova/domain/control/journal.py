@@ -1,14 +1,14 @@
 """The journal: the last requests fakenova answered, for tests to assert on what their code sent.
 
 Bounded twice, oldest entries falling off first: at most ``MAX_ENTRIES`` entries and at most
-``MAX_BYTES`` of them together (their text's size, estimated), so a run of large bodies (user_data,
+``MAX_BYTES`` of them together (their text and their bodies), so a run of large bodies (user_data,
 metadata) cannot grow it either. Recording is on every request's path, reading is rare: an entry is
-kept as a tuple of its values (the tuple of its keys shared between entries), with request and
-response bodies as the bytes that crossed the wire (``RawRequestBody``, ``RawBody``) and the time as
-the clock's float (``FakeTime``), each turned into what a reader sees (parsed, redacted, formatted)
-only when the journal is read. Never shows a password: any string under a key that names a
-password, a secret or a private key is replaced by ``***``, in request and response bodies alike
-(the Keystone auth body keeps its shape).
+kept as its compact JSON text (a parsed login body costs five times its text in objects), except
+request and response bodies, kept as the bytes that crossed the wire (``RawRequestBody``,
+``RawBody``), and the time, kept as the clock's float (``FakeTime``): those are turned into what a
+reader sees (parsed, redacted, formatted) only when the journal is read. Never shows a password:
+any string under a key that names a password, a secret or a private key is replaced by ``***``, in
+request and response bodies alike (the Keystone auth body keeps its shape).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import collections
 import json
 import threading
-from dataclasses import dataclass
 
 from fakenova.clock import micro_z
 from fakenova.domain.patterns import compile_path
@@ -44,7 +43,8 @@ def _is_secret(key) -> bool:
 
 
 class Lazy:
-    """A recorded value that becomes what a reader sees only when the journal is read."""
+    """A recorded value that becomes what a reader sees only when the journal is read. (Plain
+    classes with slots, not dataclasses: smaller per entry, and quicker to import.)"""
 
     __slots__ = ()
 
@@ -55,13 +55,14 @@ class Lazy:
         return 16
 
 
-@dataclass(frozen=True)
 class RawBody(Lazy):
     """A response body as it was sent. Parsing and redacting it costs more than answering a small
     request, so it happens only when the journal is read."""
 
-    data: bytes
-    is_json: bool
+    __slots__ = ("data", "is_json")
+
+    def __init__(self, data: bytes, is_json: bool):
+        self.data, self.is_json = data, is_json
 
     def readable(self):
         if self.is_json:
@@ -79,12 +80,14 @@ class RawBody(Lazy):
 MAX_BODY_DEPTH = 100
 
 
-@dataclass(frozen=True)
 class RawRequestBody(Lazy):
     """A request body as it came (JSON by its content type), read as the parsed body (redacted), or
     None when it does not parse."""
 
-    data: bytes
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
 
     def parsed(self):
         try:
@@ -101,11 +104,13 @@ class RawRequestBody(Lazy):
         return len(self.data)
 
 
-@dataclass(frozen=True)
 class RequestAction(Lazy):
     """The action a POST .../action names: the one key of its body (None for anything else)."""
 
-    body: RawRequestBody
+    __slots__ = ("body",)
+
+    def __init__(self, body: RawRequestBody):
+        self.body = body
 
     def readable(self):
         value = self.body.parsed()
@@ -135,39 +140,25 @@ def _depth_within(value, limit: int) -> bool:
     return True
 
 
-def _size(entry: dict) -> int:
-    """About the length of the entry's JSON text: what the byte bound counts."""
-    total = 24 * len(entry)   # a key, its quotes and punctuation, a short value
-    for value in entry.values():
-        kind = value.__class__
-        if kind is str or kind is bytes:
-            total += len(value)
-        elif value is None or kind is int or kind is bool or (kind is dict and not value):
-            continue
-        elif isinstance(value, (Lazy, FakeTime)):
-            total += value.size()
-        else:
-            total += len(json.dumps(value, separators=(",", ":")))
-    return total
-
-
 class Journal:
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
         self._lock = threading.Lock()
         self._max_entries, self._max_bytes = max_entries, max_bytes
-        # (method, path, status, project_id, keys, values, size), oldest first
+        # (method, path, status, project_id, JSON text, lazy values, size), oldest first
         self._entries: collections.deque = collections.deque()
         self._bytes = 0
-        self._keys: dict = {}   # one tuple per shape of entry, shared by the entries of that shape
 
     def record(self, entry: dict) -> None:
-        """Keep ``entry`` (JSON-ready values, or ``Lazy`` / ``FakeTime`` ones read later)."""
-        size = _size(entry)
-        keys = tuple(entry)
+        """Keep ``entry``: JSON-ready values, kept as compact JSON text (a dict of objects costs a few
+        times its text), and ``Lazy`` / ``FakeTime`` ones, kept as they are and read later."""
+        lazy = tuple((key, value) for key, value in entry.items() if isinstance(value, (Lazy, FakeTime)))
+        if lazy:
+            entry = {**entry, **dict.fromkeys(key for key, _value in lazy)}  # their places, in order
+        text = json.dumps(entry, separators=(",", ":"))
+        size = len(text) + sum(value.size() for _key, value in lazy)
         with self._lock:
-            keys = self._keys.setdefault(keys, keys)
-            self._entries.append((entry["method"], entry["path"], entry["status"], entry["project_id"], keys,
-                                  tuple(entry.values()), size))
+            self._entries.append((entry["method"], entry["path"], entry["status"], entry["project_id"], text,
+                                  lazy or None, size))
             self._bytes += size
             while len(self._entries) > self._max_entries or (self._bytes > self._max_bytes and len(self._entries) > 1):
                 self._bytes -= self._entries.popleft()[6]
@@ -185,7 +176,7 @@ class Journal:
         with self._lock:
             snapshot = list(self._entries)
         matching = [
-            (keys, values) for entry_method, entry_path, entry_status, project_id, keys, values, _size in snapshot
+            (text, lazy) for entry_method, entry_path, entry_status, project_id, text, lazy, _size in snapshot
             if (method is None or entry_method == method.upper())
             and (path_matches is None or path_matches(entry_path))
             and (status is None or entry_status == status)
@@ -193,14 +184,14 @@ class Journal:
         ]
         if limit is not None:
             matching = matching[len(matching) - limit:] if limit < len(matching) else matching
-        return [_readable(keys, values) for keys, values in matching]
+        return [_readable(text, lazy) for text, lazy in matching]
 
     def __len__(self) -> int:
         return len(self._entries)
 
 
-def _readable(keys: tuple, values: tuple) -> dict:
-    # A copy of every mutable value, as the JSON text kept before gave: a reader may change its copy.
-    return {key: (value.readable() if isinstance(value, (Lazy, FakeTime))
-                  else json.loads(json.dumps(value)) if isinstance(value, (dict, list)) else value)
-            for key, value in zip(keys, values)}
+def _readable(text: str, lazy: tuple | None) -> dict:
+    entry = json.loads(text)
+    for key, value in lazy or ():
+        entry[key] = value.readable()
+    return entry
