@@ -7,8 +7,8 @@ are declared once in ``SINCE``; ``since(version)`` says which exist at a version
 
 from __future__ import annotations
 
+import collections
 import functools
-from dataclasses import dataclass, field, replace
 
 from fakenova.clock import db_time, isotime
 from fakenova.domain import policy
@@ -37,17 +37,16 @@ PROGRESS_STATUSES = ("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "M
 FAULT_STATUSES = ("ERROR", "DELETED")
 
 
-@dataclass(frozen=True)
 class Env:
-    """Everything a view needs besides the record: who asks, at which version, where, and when."""
+    """Everything a view needs besides the record: who asks, at which version, where ("base", e.g.
+    "http://host:port/compute"), and when. (A plain class: dataclasses cost start-up time.)"""
 
-    backend: object
-    context: object
-    version: APIVersion
-    base: str          # e.g. "http://host:port/compute"
-    now: float
-    # Policy answers already worked out for this request: a page of servers asks the same few.
-    allowed: dict = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("backend", "context", "version", "base", "now", "allowed")
+
+    def __init__(self, *, backend, context, version: APIVersion, base: str, now: float):
+        self.backend, self.context, self.version, self.base, self.now = backend, context, version, base, now
+        # Policy answers already worked out for this request: a page of servers asks the same few.
+        self.allowed: dict = {}
 
     def may(self, rule: str, project_id: str | None) -> bool:
         key = (rule, project_id)
@@ -63,22 +62,13 @@ def since(version: APIVersion) -> dict[str, bool]:
     return {name: version in versions for name, versions in SINCE.items()}
 
 
-@dataclass(frozen=True)
-class Shown:
-    """Groups of fields a response includes (the keyword flags of Nova's ViewBuilder.show)."""
-
-    extended_addresses: bool = True
-    availability_zone: bool = True
-    config_drive: bool = True
-    key_name: bool = True
-    usage: bool = True
-    security_groups: bool = True
-    extended_status: bool = True
-    volumes: bool = True
-    extended_attributes: bool | None = None   # None: as policy says
-    host_status: bool | None = None           # None: as policy says
-    server_groups: bool = False
-    user_data: bool = True                    # OS-EXT-SRV-ATTR:user_data (rebuild answers it top-level)
+# Groups of fields a response includes (the keyword flags of Nova's ViewBuilder.show).
+# extended_attributes and host_status: None means as policy says; user_data: OS-EXT-SRV-ATTR:user_data
+# (rebuild answers it top-level). A named tuple (``_replace`` for a variant): quick to define.
+Shown = collections.namedtuple("Shown", (
+    "extended_addresses", "availability_zone", "config_drive", "key_name", "usage", "security_groups",
+    "extended_status", "volumes", "extended_attributes", "host_status", "server_groups", "user_data"),
+    defaults=(True, True, True, True, True, True, True, True, None, None, False, True))
 
 
 FULL = Shown()
@@ -263,8 +253,8 @@ def _fault(fault: dict, context) -> dict:
 def updated(env: Env, server: dict) -> dict:
     """PUT /servers/{id}: the basic fields below 2.75, the full show from 2.75 on."""
     if env.version in SINCE["full_update"]:
-        return {"server": show(env, server, replace(FULL, server_groups=True))}
-    return {"server": show(env, server, replace(BASIC, server_groups=True))}
+        return {"server": show(env, server, FULL._replace(server_groups=True))}
+    return {"server": show(env, server, BASIC._replace(server_groups=True))}
 
 
 REBUILD_KEY_NAME = between("2.54")
@@ -274,9 +264,9 @@ REBUILD_USER_DATA = between("2.57")
 def rebuilt(env: Env, server: dict, admin_pass: str | None) -> dict:
     """POST rebuild: the PUT view plus key_name (2.54), adminPass, and user_data top-level (2.57)."""
     if env.version in SINCE["full_update"]:
-        shown = replace(FULL, server_groups=True, user_data=False)
+        shown = FULL._replace(server_groups=True, user_data=False)
     else:
-        shown = replace(BASIC, server_groups=True, key_name=env.version in REBUILD_KEY_NAME)
+        shown = BASIC._replace(server_groups=True, key_name=env.version in REBUILD_KEY_NAME)
     body = show(env, server, shown)
     if admin_pass is not None:
         body["adminPass"] = admin_pass
