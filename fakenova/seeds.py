@@ -62,10 +62,14 @@ NETWORKS = [
         "shared": True,
         "external": False,
         "subnets": [
-            {"name": "private-subnet", "ip_version": 4, "cidr": "10.0.0.0/26", "gateway_ip": "10.0.0.1"},
+            {"name": "private-subnet", "ip_version": 4, "cidr": "10.0.0.0/26", "gateway_ip": "10.0.0.1",
+             "subnetpool": "shared-default-subnetpool-v4"},
             {"name": "ipv6-private-subnet", "ip_version": 6, "cidr": "fd6c:5a3e:4b1f::/64",
-             "gateway_ip": "fd6c:5a3e:4b1f::1"},
+             "gateway_ip": "fd6c:5a3e:4b1f::1", "ipv6_ra_mode": "slaac", "ipv6_address_mode": "slaac",
+             "subnetpool": "shared-default-subnetpool-v6"},
         ],
+        # devstack's router1: an interface on each private subnet, its gateway on public.
+        "router": {"name": "router1", "gateway": "public"},
     },
     {
         "name": "public",
@@ -73,9 +77,19 @@ NETWORKS = [
         "shared": False,
         "external": True,
         "subnets": [
-            {"name": "public-subnet", "ip_version": 4, "cidr": "172.24.4.0/24", "gateway_ip": "172.24.4.1"},
+            {"name": "public-subnet", "ip_version": 4, "cidr": "172.24.4.0/24", "gateway_ip": "172.24.4.1",
+             "enable_dhcp": False},
         ],
     },
+]
+
+# devstack's default subnet pools (lib/neutron_plugins/services/l3): admin's, shared, the defaults;
+# the private subnets above came from them.
+SUBNET_POOLS = [
+    {"name": "shared-default-subnetpool-v4", "prefixes": ["10.0.0.0/22"], "default_prefixlen": 26,
+     "shared": True, "is_default": True},
+    {"name": "shared-default-subnetpool-v6", "prefixes": ["fd6c:5a3e:4b1f::/56"], "default_prefixlen": 64,
+     "shared": True, "is_default": True},
 ]
 
 # Nova's [quota] defaults (nova/conf/quota.py).

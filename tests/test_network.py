@@ -8,7 +8,7 @@ import re
 import pytest
 
 from fakenova.config import Settings
-from fakenova.domain.network import networks
+from fakenova.domain.network.ip_allocation import eui64
 from fakenova.seeds import NETWORKS
 
 V2 = "/networking/v2.0"
@@ -61,7 +61,7 @@ def test_api_needs_a_token(client):
 
 def test_resource_index_and_extensions(api):
     index = api.get(f"{V2}/").get_json()["resources"]
-    assert {r["collection"] for r in index} == {"networks", "subnets", "ports"}
+    assert {r["collection"] for r in index} == {"networks", "subnets", "subnetpools", "ports"}
     aliases = listed(api.get(f"{V2}/extensions"), "extensions", "alias")
     assert {"external-net", "security-group", "router", "fip-port-details", "filter-validation"} <= set(aliases)
     assert api.get(f"{V2}/extensions/external-net").get_json()["extension"]["name"] == "Neutron external network"
@@ -184,7 +184,9 @@ def test_create_port_allocates_addresses_and_default_security_group(api, backend
     private = by_name(backend, "networks", "private")
     port = create_port(api, private["id"], name="p1", device_id="dev-1", device_owner="compute:nova")
     assert port["name"] == "p1" and port["status"] == "ACTIVE" and port["network_id"] == private["id"]
-    assert [ip["ip_address"] for ip in port["fixed_ips"]] == ["10.0.0.2", "fd6c:5a3e:4b1f::2"]
+    # IPv4 from the pool; on the SLAAC subnet the EUI-64 address of the port's MAC (neutron/ipam).
+    assert [ip["ip_address"] for ip in port["fixed_ips"]] == [
+        "10.0.0.2", eui64("fd6c:5a3e:4b1f::/64", port["mac_address"])]
     assert port["mac_address"].startswith("fa:16:3e:")
     assert port["tenant_id"] == port["project_id"] == project_id(backend, "demo")
     default_group = api.get(f"{V2}/security-groups").get_json()["security_groups"][0]
@@ -202,7 +204,8 @@ def test_port_filters_device_id_and_fixed_ips(api, backend):
     assert listed(api.get(f"{V2}/ports?fixed_ips=ip_address=10.0.0.2"), "ports", "id") == [first["id"]]
     subnet = by_name(backend, "subnets", "private-subnet")["id"]
     both = api.get(f"{V2}/ports?fixed_ips=subnet_id={subnet}&fixed_ips=ip_address_substr=10.0.0.")
-    assert len(both.get_json()["ports"]) == 2
+    # ... and router1's interface on the private subnet (10.0.0.1).
+    assert len(both.get_json()["ports"]) == 3
     response = api.get(f"{V2}/ports?fixed_ips=bogus")
     assert response.status_code == 400
     assert response.get_json()["NeutronError"]["type"] == "InvalidInput"
@@ -211,12 +214,16 @@ def test_port_filters_device_id_and_fixed_ips(api, backend):
 def test_port_with_requested_address_and_its_conflicts(api, backend):
     private = by_name(backend, "networks", "private")
     port = create_port(api, private["id"], fixed_ips=[{"ip_address": "10.0.0.40"}])
+    # The SLAAC subnet adds its EUI-64 address to any non-router port.
     assert port["fixed_ips"] == [{"subnet_id": by_name(backend, "subnets", "private-subnet")["id"],
-                                  "ip_address": "10.0.0.40"}]
+                                  "ip_address": "10.0.0.40"},
+                                 {"subnet_id": by_name(backend, "subnets", "ipv6-private-subnet")["id"],
+                                  "ip_address": eui64("fd6c:5a3e:4b1f::/64", port["mac_address"])}]
     taken = api.post(f"{V2}/ports", json={"port": {"network_id": private["id"], "fixed_ips": [{"ip_address": "10.0.0.40"}]}})
     assert taken.status_code == 409
+    subnet = by_name(backend, "subnets", "private-subnet")["id"]
     assert taken.get_json() == neutron_error(
-        "IpAddressInUse", f"Unable to complete operation for network {private['id']}. The IP address 10.0.0.40 is in use.")
+        "IpAddressAlreadyAllocated", f"IP address 10.0.0.40 already allocated in subnet {subnet}")
     elsewhere = api.post(f"{V2}/ports", json={"port": {"network_id": private["id"], "fixed_ips": [{"ip_address": "8.8.8.8"}]}})
     assert elsewhere.status_code == 400
     assert elsewhere.get_json() == neutron_error(
@@ -248,7 +255,7 @@ def test_port_visibility_owner_network_owner_and_admin(api, backend):
     alts = create_port(api, private["id"], user="alt_demo")
     demos = create_port(api, private["id"], user="demo")
     # demo owns the private network, so it sees alt_demo's port on it, as Neutron's get_port allows.
-    assert listed(api.get(f"{V2}/ports", user="demo"), "ports", "id") == sorted([alts["id"], demos["id"]])
+    assert listed(api.get(f"{V2}/ports?device_owner=", user="demo"), "ports", "id") == sorted([alts["id"], demos["id"]])
     assert listed(api.get(f"{V2}/ports", user="alt_demo"), "ports", "id") == [alts["id"]]
     response = api.get(f"{V2}/ports/{demos['id']}", user="alt_demo")
     assert response.status_code == 404
@@ -336,21 +343,24 @@ def test_floating_ip_lifecycle(api, backend):
     port = create_port(api, by_name(backend, "networks", "private")["id"], device_id="server-1",
                        device_owner="compute:nova")
     fip = create_fip(api, backend)
-    assert fip["floating_ip_address"] == "172.24.4.2" and fip["status"] == "DOWN"
+    # router1's gateway port holds 172.24.4.2.
+    assert fip["floating_ip_address"] == "172.24.4.3" and fip["status"] == "DOWN"
     assert fip["port_id"] is None and fip["fixed_ip_address"] is None and fip["port_details"] is None
     assert fip["project_id"] == fip["tenant_id"] == project_id(backend, "demo")
     # Neutron's own port for the address is hidden from the project.
-    assert listed(api.get(f"{V2}/ports"), "ports", "id") == [port["id"]]
+    assert listed(api.get(f"{V2}/ports?device_owner=compute:nova"), "ports", "id") == [port["id"]]
+    assert not any(p["device_owner"] == "network:floatingip" for p in api.get(f"{V2}/ports").get_json()["ports"])
 
     associated = api.put(f"{V2}/floatingips/{fip['id']}", json={"floatingip": {"port_id": port["id"]}})
     assert associated.status_code == 200
     body = associated.get_json()["floatingip"]
     assert (body["port_id"], body["fixed_ip_address"], body["status"]) == (port["id"], "10.0.0.2", "ACTIVE")
     assert body["port_details"]["device_id"] == "server-1"
+    assert body["router_id"] == by_name(backend, "routers", "router1")["id"]
     assert body["revision_number"] == 1
     record = backend.store.floatingips[fip["id"]]
     assert {k: record[k] for k in ("floating_ip_address", "port_id", "fixed_ip_address", "status")} == {
-        "floating_ip_address": "172.24.4.2", "port_id": port["id"], "fixed_ip_address": "10.0.0.2", "status": "ACTIVE"}
+        "floating_ip_address": "172.24.4.3", "port_id": port["id"], "fixed_ip_address": "10.0.0.2", "status": "ACTIVE"}
     assert listed(api.get(f"{V2}/floatingips?port_id={port['id']}"), "floatingips", "id") == [fip["id"]]
 
     second = create_fip(api, backend)
@@ -366,7 +376,7 @@ def test_floating_ip_lifecycle(api, backend):
     assert response.status_code == 404
     assert response.get_json() == neutron_error("FloatingIPNotFound", f"Floating IP {fip['id']} could not be found")
     # Its address is free again.
-    assert create_fip(api, backend)["floating_ip_address"] == "172.24.4.2"
+    assert create_fip(api, backend)["floating_ip_address"] == "172.24.4.3"
 
 
 def test_create_associated_and_released_when_the_server_ports_go(api, backend):
@@ -401,8 +411,14 @@ def test_floating_ip_refusals(api, backend):
     response = api.put(f"{V2}/floatingips/{alt_fip['id']}", user="alt_demo",
                        json={"floatingip": {"port_id": port["id"]}})
     assert response.get_json() == neutron_error("PortNotFound", f"Port {port['id']} could not be found.")
-    wanted = create_fip(api, backend, floating_ip_address="172.24.4.200")
+    # Choosing the address is for admins and project managers (create_floatingip:floating_ip_address).
+    wanted = create_fip(api, backend, user="manager", floating_ip_address="172.24.4.200")
     assert wanted["floating_ip_address"] == "172.24.4.200"
+    response = api.post(f"{V2}/floatingips", json={"floatingip": {
+        "floating_network_id": by_name(backend, "networks", "public")["id"], "floating_ip_address": "172.24.4.201"}})
+    assert (response.status_code, response.get_json()) == (403, neutron_error(
+        "PolicyNotAuthorized",
+        "(rule:create_floatingip and rule:create_floatingip:floating_ip_address) is disallowed by policy"))
 
 
 # --- real clients ---
@@ -414,7 +430,9 @@ def test_cli_lists_and_shows(live):
     assert shown["name"] == "private" and shown["shared"] is True and len(shown["subnets"]) == 2
     subnets = live.openstack("subnet", "list", "-f", "json")
     assert sorted(row["Subnet"] for row in subnets) == ["10.0.0.0/26", "172.24.4.0/24", "fd6c:5a3e:4b1f::/64"]
-    assert live.openstack("port", "list", "-f", "json") == []
+    # demo sees router1's interfaces on its private network, nothing else.
+    assert {row["Name"] for row in live.openstack("port", "list", "-f", "json")} == {""}
+    assert live.openstack("port", "list", "--device-owner", "compute:nova", "-f", "json") == []
     groups = live.openstack("security", "group", "list", "-f", "json")
     assert [row["Name"] for row in groups] == ["default"]
     missing = live.openstack("network", "show", "nope", check=False)
@@ -434,11 +452,11 @@ def test_cli_lists_and_shows_security_group_rules(live):
 def test_cli_port_create_list_delete(live):
     created = live.openstack("port", "create", "--network", "private", "cli-port", "-f", "json")
     assert created["name"] == "cli-port"
-    rows = live.openstack("port", "list", "-f", "json")
+    rows = [row for row in live.openstack("port", "list", "-f", "json") if row["Name"]]
     assert [row["Name"] for row in rows] == ["cli-port"]
     assert "10.0.0.2" in str(rows[0]["Fixed IP Addresses"])
     live.openstack("port", "delete", "cli-port")
-    assert live.openstack("port", "list", "-f", "json") == []
+    assert [row for row in live.openstack("port", "list", "-f", "json") if row["Name"]] == []
 
 
 def test_sdk_networks_and_floating_ip_attach(live):
@@ -459,4 +477,4 @@ def test_sdk_networks_and_floating_ip_attach(live):
     conn.network.delete_ip(fip)
     assert list(conn.network.ips()) == []
     conn.network.delete_port(port)
-    assert list(conn.network.ports()) == []
+    assert list(conn.network.ports(device_owner="")) == []

@@ -51,7 +51,8 @@ def test_details_count_what_the_project_holds(api, backend):
     rules = sum(len(g["security_group_rules"]) for g in backend.store.security_groups.values()
                 if g["project_id"] == demo)
     assert after["security_group_rule"]["used"] == rules > 0
-    assert after["router"]["used"] == 0
+    # devstack's router1 belongs to demo.
+    assert after["router"]["used"] == 1
 
 
 def test_other_projects_quotas_need_admin_or_manager(api, backend):
@@ -162,7 +163,9 @@ def test_openstack_quota_set_ports_then_show_and_list(live):
 
 def test_openstack_quota_show_usage(live):
     usage = {row["Resource"]: row["In Use"] for row in live.openstack("quota", "show", "--usage", "-f", "json")}
-    assert usage["networks"] == 1 and usage["security_groups"] == 1 and usage["ports"] == 0
+    # demo holds devstack's private network, router1 and router1's interface ports (IPv4, IPv6).
+    assert usage["networks"] == 1 and usage["security_groups"] == 1 and usage["ports"] == 2
+    assert usage["routers"] == 1
 
 
 def test_openstacksdk_network_quotas(live):

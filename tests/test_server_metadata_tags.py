@@ -152,9 +152,12 @@ def test_tags_lookup_and_state_errors(api, backend, server):
 def test_ips_by_server_and_network(api, backend, instant):
     server = create(api, networks=[{"uuid": network_id(backend), "fixed_ip": "10.0.0.9"}])
     body = _ok(api.get(f"{SERVERS}/{server['id']}/ips"), "list_addresses")
-    assert body == {"addresses": {"private": [{"version": 4, "addr": "10.0.0.9"}]}}
+    # Neutron adds the SLAAC subnet's EUI-64 address to the requested fixed IP.
+    slaac = next(a for a in body["addresses"]["private"] if a["version"] == 6)
+    assert slaac["addr"].startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")
+    assert body == {"addresses": {"private": [{"version": 4, "addr": "10.0.0.9"}, slaac]}}
     assert _ok(api.get(f"{SERVERS}/{server['id']}/ips/private"), "list_addresses_by_network") == {
-        "private": [{"version": 4, "addr": "10.0.0.9"}]}
+        "private": [{"version": 4, "addr": "10.0.0.9"}, slaac]}
     _error(api.get(f"{SERVERS}/{server['id']}/ips/public"), 404, "itemNotFound",
            "Instance is not a member of specified network")
 

@@ -111,3 +111,42 @@ def test_novaclient(live):
     nova = live.novaclient("demo", "2.latest")
     groups = nova.servers.list_security_group(server.id)
     assert [(g.name, g.description, len(g.rules)) for g in groups] == [("default", "Default security group", 2)]
+
+
+def _neutron_group(api, name):
+    response = api.post("/networking/v2.0/security-groups", json={"security_group": {"name": name}})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["security_group"]
+
+
+def test_groups_on_create_land_on_the_servers_ports(api):
+    """Nova puts the new ports in the requested groups (by name or id) instead of default."""
+    web = _neutron_group(api, "web")
+    server = create(api, security_groups=[{"name": "web"}])["id"]
+    (port,) = [p for p in api.backend.store.ports.values() if p["device_id"] == server]
+    assert port["security_groups"] == [web["id"]]
+    by_id = create(api, security_groups=[{"name": web["id"]}])["id"]
+    shown = api.get(f"{V21}/servers/{by_id}").get_json()["server"]
+    assert shown["security_groups"] == [{"name": "web"}]
+    assert [g["name"] for g in _groups(api, by_id)] == ["web"]
+    # An unknown group is Nova's 400 before anything is built.
+    assert fault(api.post(f"{V21}/servers", json={"server": {
+        "name": "x", "imageRef": next(iter(api.backend.store.images)), "flavorRef": "1",
+        "networks": [{"uuid": network_id(api.backend)}], "security_groups": [{"name": "nope"}]}})) == (
+        400, {"badRequest": {"code": 400, "message": "Security group nope not found."}})
+
+
+def test_add_and_remove_act_on_neutron_ports(api):
+    """addSecurityGroup / removeSecurityGroup change the ports; with no group left, Nova's server
+    body has no security_groups key (nova/api/openstack/compute/servers.py _add_security_grps)."""
+    web = _neutron_group(api, "web")
+    server = create(api)["id"]
+    added = api.post(f"{V21}/servers/{server}/action", json={"addSecurityGroup": {"name": "web"}})
+    assert added.status_code == 202, added.get_data(as_text=True)
+    (port,) = [p for p in api.backend.store.ports.values() if p["device_id"] == server]
+    assert port["security_groups"] == [_default(api)["id"], web["id"]]
+    for name in ("default", "web"):
+        removed = api.post(f"{V21}/servers/{server}/action", json={"removeSecurityGroup": {"name": name}})
+        assert removed.status_code == 202, removed.get_data(as_text=True)
+    assert port["security_groups"] == []
+    assert "security_groups" not in api.get(f"{V21}/servers/{server}").get_json()["server"]

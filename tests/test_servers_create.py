@@ -150,13 +150,16 @@ def test_networks_none_and_auto(api, instant):
     auto = create(api, name="auto", networks="auto")
     assert show(api, nothing["id"])["addresses"] == {}
     addresses = show(api, auto["id"])["addresses"]
-    assert [a["addr"] for a in addresses["private"]] == ["10.0.0.2", "fd6c:5a3e:4b1f::2"]
+    # On the SLAAC subnet the port has the EUI-64 address of its fa:16:3e MAC (neutron/ipam).
+    assert [a["addr"] for a in addresses["private"]][0] == "10.0.0.2"
+    assert addresses["private"][1]["addr"].startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")
     assert "security_groups" not in show(api, nothing["id"])  # no ports, nothing to read groups from
 
 
 def test_requested_fixed_ip_is_the_address(api, instant):
     server = create(api, networks=[{"uuid": network_id(api.backend), "fixed_ip": "10.0.0.33"}])
-    assert [a["addr"] for a in show(api, server["id"])["addresses"]["private"]] == ["10.0.0.33"]
+    addresses = [a["addr"] for a in show(api, server["id"])["addresses"]["private"]]
+    assert addresses[0] == "10.0.0.33" and addresses[1].startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")
 
 
 def test_below_2_37_networks_may_be_left_out(api, instant):
@@ -272,7 +275,8 @@ def test_openstacksdk_create_server_waits_for_active(live, monkeypatch):
     assert server.status == "ACTIVE"
     # auto_ip: the SDK put a floating IP on the server's port; Nova shows it beside the fixed ones.
     kinds = [(a["addr"], a["OS-EXT-IPS:type"]) for a in server.addresses["private"]]
-    assert kinds[:2] == [("10.0.0.2", "fixed"), ("fd6c:5a3e:4b1f::2", "fixed")]
+    assert kinds[0] == ("10.0.0.2", "fixed") and kinds[1][1] == "fixed"
+    assert kinds[1][0].startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")  # SLAAC: EUI-64 of the port's MAC
     assert kinds[2][1] == "floating" and kinds[2][0].startswith("172.24.4.")
     conn.delete_server(server.id, wait=True, timeout=60)
     assert conn.compute.find_server("sdk-vm") is None
@@ -307,7 +311,8 @@ def test_cli_server_create_wait(live, monkeypatch):
     server = live.openstack("server", "create", "--image", IMAGE_NAME, "--flavor", "m1.tiny", "--network",
                             "private", "--wait", "cli-vm", "-f", "json")
     assert server["status"] == "ACTIVE" and server["name"] == "cli-vm"
-    assert server["addresses"] == {"private": ["10.0.0.2", "fd6c:5a3e:4b1f::2"]}
+    v4, v6 = server["addresses"]["private"]
+    assert v4 == "10.0.0.2" and v6.startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")  # SLAAC: EUI-64
     result = live.openstack("server", "create", "--image", IMAGE_NAME, "--flavor", "nope", "--network",
                             "private", "x", check=False)
     assert result.returncode != 0

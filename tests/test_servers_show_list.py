@@ -268,7 +268,8 @@ def test_cli_server_list_and_show(live, monkeypatch):
                    "--network", "private", "cli-vm")
     (row,) = live.openstack("server", "list", "-f", "json")
     assert (row["Name"], row["Status"], row["Flavor"]) == ("cli-vm", "ACTIVE", "m1.tiny")
-    assert row["Networks"] == {"private": ["10.0.0.2", "fd6c:5a3e:4b1f::2"]}
+    v4, v6 = row["Networks"]["private"]
+    assert v4 == "10.0.0.2" and v6.startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")  # SLAAC: EUI-64
     shown = live.openstack("server", "show", "cli-vm", "-f", "json")
     assert shown["id"] == row["ID"] and shown["status"] == "ACTIVE"
     missing = live.openstack("server", "show", "nope", check=False)

@@ -6,10 +6,10 @@ from fakenova.domain import policy
 from fakenova.domain.compute import compute_services, flavors, quotas, remote_consoles
 from fakenova.domain.identity import identity
 from fakenova.domain.image import images
-from fakenova.domain.network import networks
+from fakenova.domain.network import agents, topology
 
 # Each module has seed(backend); later ones may refer to what earlier ones created.
-SEEDERS = (policy, remote_consoles, identity, flavors, images, networks, quotas, compute_services)
+SEEDERS = (policy, remote_consoles, identity, flavors, images, topology, quotas, compute_services, agents)
 
 
 def seed_all(backend) -> None:

@@ -144,8 +144,8 @@ def show(env: Env, server: dict, shown: Shown = FULL) -> dict:
     if shown.usage:
         body["OS-SRV-USG:launched_at"] = db_time(server["launched_at"])
         body["OS-SRV-USG:terminated_at"] = db_time(server["terminated_at"])
-    if shown.security_groups and server.get("ports"):
-        # Nova reads them from the server's Neutron ports: no ports, no key.
+    if shown.security_groups and server.get("ports") and server["security_groups"]:
+        # Nova reads them from the server's Neutron ports: no ports (or no groups on them), no key.
         body["security_groups"] = [{"name": name} for name in server["security_groups"]]
     extended = shown.extended_attributes
     if extended is None:

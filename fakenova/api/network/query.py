@@ -8,16 +8,18 @@ any filterable attribute by exact match, a repeated parameter means OR, an unkno
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 from flask import jsonify, request
 
-from fakenova.api.network.blueprint import bad_request
+from fakenova.api.network.attributes import bad_request
 from fakenova.api.network.views import FILTERS
 from fakenova.domain.network.common import neutron_error
 from fakenova.errors import BadRequest
 
-CONTROL = ("fields", "sort_key", "sort_dir", "limit", "marker", "page_reverse")
+CONTROL = ("fields", "sort_key", "sort_dir", "limit", "marker", "page_reverse", "changed_since")
+NEUTRON_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 TAG_FILTERS = ("tags", "tags-any", "not-tags", "not-tags-any")
 _TRUE = ("true", "1")
 _FALSE = ("false", "0")
@@ -30,6 +32,13 @@ def list_response(kind: str, collection: str, items: list[dict], *, not_found) -
     """
     params = request.args.to_dict(flat=False)
     items = [item for item in items if _matches(item, kind, params)]
+    since = _last(params, "changed_since")
+    if since is not None:
+        # standard-attr-timestamp: what changed at or after that second (neutron/db/standard_attr.py).
+        if not NEUTRON_TIME.match(since):
+            raise neutron_error(BadRequest, "InvalidInput", "Invalid input for operation: The input changed_since "
+                                                            "must be in the following format: YYYY-MM-DDTHH:MM:SSZ.")
+        items = [item for item in items if item.get("updated_at", "") >= since]
     items = _sort(items, kind, params)
     limit = _limit(params)
     marker = _last(params, "marker")

@@ -14,6 +14,7 @@ ADMIN_ONLY = {
     "network": ("provider:network_type", "provider:physical_network", "provider:segmentation_id"),
     "subnet": ("segment_id",),
     "port": ("binding:host_id", "binding:profile", "binding:vif_details", "binding:vif_type"),
+    "router": ("distributed", "ha"),
 }
 
 _COMMON = {"id": str, "name": str, "project_id": str, "tenant_id": str, "description": str,
@@ -31,6 +32,12 @@ FILTERS = {
                  qos_policy_id=str, **{"binding:host_id": str, "binding:vnic_type": str}),
     "floatingip": dict(_COMMON, floating_ip_address=str, floating_network_id=str, router_id=str, port_id=str,
                        fixed_ip_address=str, status=str, qos_policy_id=str),
+    "router": dict(_COMMON, admin_state_up=bool, status=str, distributed=bool, ha=bool, flavor_id=str,
+                   enable_ndp_proxy=bool),
+    "subnetpool": dict(_COMMON, ip_version=int, default_prefixlen=int, min_prefixlen=int, max_prefixlen=int,
+                       shared=bool, is_default=bool, address_scope_id=str, default_quota=int),
+    "agent": dict(id=str, agent_type=str, binary=str, host=str, topic=str, availability_zone=str,
+                  admin_state_up=bool, alive=bool, description=str),
     "security_group": dict(_COMMON, stateful=bool, shared=bool),
     "security_group_rule": dict(_COMMON, security_group_id=str, direction=str, ethertype=str, protocol=str,
                                 port_range_min=int, port_range_max=int, remote_ip_prefix=str,
@@ -45,7 +52,7 @@ def _render(record: dict, kind: str, context, *, skip=()) -> dict:
     for key, value in record.items():
         if key in hidden:
             continue
-        if key in ("created_at", "updated_at"):
+        if key in ("created_at", "updated_at", "started_at", "heartbeat_timestamp"):
             value = isotime(value)
         elif isinstance(value, (list, dict)):
             value = _copy(value)
@@ -64,16 +71,33 @@ def _copy(value):
     return value
 
 
-def network(record: dict, context) -> dict:
+def network(record: dict, context, backend=None) -> dict:
     return _render(record, "network", context)
 
 
-def subnet(record: dict, context) -> dict:
-    return _render(record, "subnet", context)
+def subnet(record: dict, context, backend=None) -> dict:
+    view = _render(record, "subnet", context)
+    if backend is not None:
+        # subnet-external-network: the subnet mirrors its network's external flag.
+        network = backend.store.networks.get(record["network_id"]) or {}
+        view["router:external"] = bool(network.get("router:external"))
+    return view
 
 
-def port(record: dict, context) -> dict:
+def port(record: dict, context, backend=None) -> dict:
     return _render(record, "port", context)
+
+
+def subnetpool(record: dict, context, backend=None) -> dict:
+    return _render(record, "subnetpool", context)
+
+
+def agent(record: dict, context, backend=None) -> dict:
+    return _render(record, "agent", context)
+
+
+def router(record: dict, context, backend=None) -> dict:
+    return _render(record, "router", context)
 
 
 def floatingip(record: dict, context, backend) -> dict:
@@ -87,11 +111,11 @@ def floatingip(record: dict, context, backend) -> dict:
     return view
 
 
-def security_group(record: dict, context) -> dict:
+def security_group(record: dict, context, backend=None) -> dict:
     view = _render(record, "security_group", context, skip=("security_group_rules",))
     view["security_group_rules"] = [security_group_rule(rule, context) for rule in record["security_group_rules"]]
     return view
 
 
-def security_group_rule(record: dict, context) -> dict:
+def security_group_rule(record: dict, context, backend=None) -> dict:
     return _render(record, "security_group_rule", context)

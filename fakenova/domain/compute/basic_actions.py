@@ -14,7 +14,7 @@ from __future__ import annotations
 from fakenova.domain import policy
 from fakenova.domain.compute import console, lifecycle, servers
 from fakenova.domain.image import images
-from fakenova.domain.network import networks
+from fakenova.domain.network import ports
 from fakenova.errors import BadRequest, Conflict, NotFound
 
 
@@ -193,15 +193,15 @@ def _group_id(backend, context, name: str) -> str:
 
 
 def _ports_of(backend, server: dict) -> list[dict]:
-    ports = networks.ports_of(backend, server["id"])
-    if not ports:
+    found = ports.ports_of(backend, server["id"])
+    if not found:
         raise NotFound(f"instance_id {server['id']} could not be found as device id on any ports")
-    return ports
+    return found
 
 
 def _refresh_group_names(backend, server: dict) -> None:
     groups = backend.store.security_groups
-    ids = {group_id for p in networks.ports_of(backend, server["id"]) for group_id in p.get("security_groups", ())}
+    ids = {group_id for p in ports.ports_of(backend, server["id"]) for group_id in p.get("security_groups", ())}
     server["security_groups"] = sorted({groups[i]["name"] for i in ids if i in groups})
 
 
@@ -216,16 +216,14 @@ def add_security_group(backend, context, server_id: str, name: str) -> None:
         server = servers.get(backend, context, server_id)
         policy.authorize(context, "os_compute_api:os-security-groups:add", server["project_id"])
         group_id = _group_id(backend, context, _checked_name(name))
-        ports = _ports_of(backend, server)
-        for port in ports:
+        bound = _ports_of(backend, server)
+        for port in bound:
             if not port.get("port_security_enabled", True):
                 raise BadRequest("Network requires port_security_enabled and subnet associated in order to apply "
                                  "security groups.")
-        for port in ports:
+        for port in bound:
             if group_id not in port["security_groups"]:
-                port["security_groups"] = [*port["security_groups"], group_id]
-                port["revision_number"] = port.get("revision_number", 0) + 1
-                port["updated_at"] = backend.clock.time()
+                ports.set_security_groups(backend, port, [*port["security_groups"], group_id])
         _refresh_group_names(backend, server)
 
 
@@ -237,9 +235,7 @@ def remove_security_group(backend, context, server_id: str, name: str) -> None:
         found = False
         for port in _ports_of(backend, server):
             if group_id in port.get("security_groups", ()):
-                port["security_groups"] = [g for g in port["security_groups"] if g != group_id]
-                port["revision_number"] = port.get("revision_number", 0) + 1
-                port["updated_at"] = backend.clock.time()
+                ports.set_security_groups(backend, port, [g for g in port["security_groups"] if g != group_id])
                 found = True
         if not found:
             raise NotFound(f"Security group {name} not associated with the instance {server_id}")

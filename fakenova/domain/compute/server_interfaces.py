@@ -7,8 +7,8 @@ from __future__ import annotations
 from fakenova.domain import policy
 from fakenova.domain.compute import lifecycle, servers
 from fakenova.domain.compute.server_guards import HOTPLUGGABLE, require_state
-from fakenova.domain.network import networks
-from fakenova.errors import BadRequest, Conflict, NotFound
+from fakenova.domain.network import networks, ports
+from fakenova.errors import APIError, BadRequest, Conflict, NotFound
 
 _RULE = "os_compute_api:os-attach-interfaces:"
 
@@ -27,14 +27,14 @@ def listed(backend, context, server_id: str) -> list[tuple[dict, str | None]]:
     """[(port, tag)] for the server's ports the caller can see in Neutron."""
     server = _server(backend, context, server_id, "list")
     tags = {entry["id"]: entry.get("tag") for entry in server.get("ports", ())}
-    return [(port, tags.get(port["id"])) for port in networks.ports_of(backend, server["id"])
-            if networks.port_visible(backend, port, context)]
+    return [(port, tags.get(port["id"])) for port in ports.ports_of(backend, server["id"])
+            if ports.port_visible(backend, port, context)]
 
 
 def get(backend, context, server_id: str, port_id: str) -> tuple[dict, str | None]:
     server = _server(backend, context, server_id, "show")
     port = backend.store.ports.get(port_id)
-    if port is None or not networks.port_visible(backend, port, context):
+    if port is None or not ports.port_visible(backend, port, context):
         raise _port_not_found(port_id)
     if port["device_id"] != server["id"]:
         raise NotFound(f"Instance {server_id} does not have a port with id {port_id}")
@@ -68,13 +68,11 @@ def attach(backend, context, server_id: str, request: dict) -> tuple[dict, str |
 
 def _bind_existing(backend, context, server: dict, port_id: str) -> dict:
     port = backend.store.ports.get(port_id)
-    if port is None or not networks.port_visible(backend, port, context):
+    if port is None or not ports.port_visible(backend, port, context):
         raise _port_not_found(port_id)
     if port["device_id"]:
         raise Conflict(f"Port {port_id} is still in use.")
-    port.update(device_id=server["id"], device_owner="compute:nova", status="ACTIVE",
-                **{"binding:host_id": server.get("host") or "", "binding:vif_type": "ovs"})
-    return port
+    return ports.bind_port(backend, port_id, server["id"], server.get("host") or "")
 
 
 def _create_port(backend, context, server: dict, network_id: str | None, fixed_ip: str | None) -> dict:
@@ -94,13 +92,17 @@ def _create_port(backend, context, server: dict, network_id: str | None, fixed_i
             raise BadRequest(f"No specific network was requested and none are available for project "
                              f"'{server['project_id']}'.")
         network = candidates[0]
+    if not network["subnets"]:
+        raise BadRequest(f"Network {network['id']} requires a subnet in order to boot instances on.")
     try:
-        port = networks.create_port(backend, network["id"], project_id=server["project_id"],
-                                    device_id=server["id"], device_owner="compute:nova", fixed_ip=fixed_ip)
-    except ValueError as exc:
-        if str(exc) == "address in use":
+        port = ports.create_port(backend, network["id"], project_id=server["project_id"], device_id=server["id"],
+                                 device_owner="compute:nova",
+                                 fixed_ips=[{"ip_address": fixed_ip}] if fixed_ip else None)
+    except APIError as exc:
+        # Nova's answers for Neutron's refusals (nova/network/neutron.py _create_port_minimal).
+        if exc.title in ("IpAddressAlreadyAllocated", "IpAddressInUse"):
             raise Conflict(f"Fixed IP address {fixed_ip} is already in use on instance {server['id']}.") from None
-        if str(exc) == "address not on network":
+        if exc.title in ("InvalidIpForNetwork", "InvalidIpForSubnet"):
             raise BadRequest(f"Fixed IP address {fixed_ip} is not a valid IP for network "
                              f"{network['id']}.") from None
         raise BadRequest(f"Zero fixed IPs could be found for network {network['id']}.") from None
@@ -123,7 +125,6 @@ def detach(backend, context, server_id: str, port_id: str) -> None:
         if port is None:
             return
         if entry.get("preexisting"):
-            port.update(device_id="", device_owner="", status="DOWN",
-                        **{"binding:host_id": "", "binding:vif_type": "unbound"})
+            ports.unbind_port(backend, port_id)
         else:
-            networks.remove_port(backend, port_id)
+            ports.remove_port(backend, port_id)

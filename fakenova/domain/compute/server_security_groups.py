@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from fakenova.domain import policy
 from fakenova.domain.compute import servers
-from fakenova.domain.network import networks, security_groups
+from fakenova.domain.network import ports, security_groups
 
 
 def list_for_server(backend, context, server_id: str) -> list[dict]:
@@ -23,7 +23,7 @@ def list_for_server(backend, context, server_id: str) -> list[dict]:
         policy.authorize(context, "os_compute_api:os-security-groups:list", server["project_id"])
         visible = {group_id: group for group_id, group in store.security_groups.items()
                    if security_groups.visible(group, context)}
-        groups = [visible[group_id] for port in networks.ports_of(backend, server_id)
+        groups = [visible[group_id] for port in ports.ports_of(backend, server_id)
                   for group_id in port.get("security_groups", ()) if group_id in visible]
         shown = [_group(group, visible) for group in groups]
     return sorted(shown, key=lambda g: (g["tenant_id"], g["name"]))

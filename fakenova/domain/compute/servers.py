@@ -21,8 +21,8 @@ from fakenova.domain import policy
 from fakenova.domain.compute import (block_devices, boot_checks, compute_services, flavors, instance_actions,
                                      keypairs, lifecycle, numa_cells, quotas, server_groups, server_order)
 from fakenova.domain.image import images
-from fakenova.domain.network import networks
-from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
+from fakenova.domain.network import network_quotas, networks, ports, security_groups
+from fakenova.errors import APIError, BadRequest, Conflict, Forbidden, NotFound
 from fakenova.validation import nova_boolean
 
 RESERVATION_CHARS = "01234567890abcdefghijklmnopqrstuvwxyz"  # nova.utils.generate_uid
@@ -101,7 +101,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
 
     with store.lock:
         image = _image(backend, context, image_ref) if image_ref else None
-        _check_security_groups(backend, context, request.get("security_groups"))
+        group_ids = _security_group_ids(backend, context, request.get("security_groups"))
         plan = _network_plan(backend, context, request.get("networks"), requested_networks)
         key_name = request.get("key_name")
         if key_name is not None:
@@ -117,6 +117,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                                                 volume_root=root_volume, volume_size_gb=root_volume_size)
         group = server_groups.requested(backend, _scheduler_hints(body))
         count = _instances_within_quota(backend, context.project_id, flavor, min_count, max_count)
+        count = _instances_within_port_quota(backend, context.project_id, plan, min_count, count)
         block_devices.check_boot_volumes(backend, context, bdms, count)
         unplaceable = None
         if group is not None:
@@ -135,6 +136,9 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                                  reservation_id=reservation_id, index=index, count=count,
                                  description_is_name=description_is_name, admin_pass=admin_pass,
                                  hints=_scheduler_hints(body))
+            if group_ids is not None:
+                # Nova shows the groups by name, whether they were asked for by name or by id.
+                server["security_groups"] = sorted({store.security_groups[g]["name"] for g in group_ids})
             store.servers[server["id"]] = server
             block_devices.connect_boot_volumes(backend, server, bdms)
             if unplaceable:
@@ -143,7 +147,7 @@ def create(backend, context, body: dict, *, description_is_name: bool):
             else:
                 server["requested_host"] = build_host
                 lifecycle.start(backend, server, "build", fault=_build_fault(backend, server))
-                _allocate_ports(backend, server, plan)
+                _allocate_ports(backend, server, plan, group_ids)
             instance_actions.begin(backend, server, "create", context)
             created.append(server)
         if group is not None:
@@ -177,18 +181,33 @@ def _build_fault(backend, server: dict) -> dict | None:
     return {"code": failure["code"], "message": failure["message"], "details": ""}
 
 
-def _check_security_groups(backend, context, requested) -> None:
-    """Each named group must exist for the project ('default' always does, Neutron makes it)."""
-    groups = getattr(backend.store, "security_groups", None)
-    if not requested or groups is None:
-        return
+def _security_group_ids(backend, context, requested) -> list[str] | None:
+    """The Neutron groups (by name or id, in the caller's project) Nova puts the new ports in; None:
+    Neutron's default group. An unknown name is Nova's 400 (nova/network/neutron.py)."""
+    if not requested:
+        return None
+    ids = []
     for entry in requested:
         name = entry.get("name")
-        if not name or name == "default":
+        if not name:
             continue
-        if not any((group["name"] == name or group["id"] == name)
-                   and (context.is_admin or group["project_id"] == context.project_id) for group in groups.values()):
+        mine = [g for g in backend.store.security_groups.values()
+                if g["project_id"] == context.project_id or (context.is_admin and g["id"] == name)]
+        if name == "default" and not any(g["name"] == "default" for g in mine):
+            mine.append(security_groups.default_group(backend, context.project_id))
+        by_id = [g for g in mine if g["id"] == name]
+        by_name = [g for g in mine if g["name"] == name]
+        if by_id:
+            found = by_id[0]
+        elif len(by_name) > 1:
+            raise Conflict(f"Multiple security groups found matching '{name}'. Use an ID to be more specific.")
+        elif by_name:
+            found = by_name[0]
+        else:
             raise BadRequest(f"Security group {name} not found.")
+        if found["id"] not in ids:
+            ids.append(found["id"])
+    return ids
 
 
 def _parse_availability_zone(context, requested: str | None) -> tuple[str | None, str | None]:
@@ -314,6 +333,19 @@ def _b64decode(text: str) -> bytes:
         return text.encode()
 
 
+def _instances_within_port_quota(backend, project_id: str, plan: list[dict], min_count: int, count: int) -> int:
+    """Nova asks Neutron how many ports the project may still create (nova/network/neutron.py
+    validate_networks): fewer than min_count servers need is 403 PortLimitExceeded, otherwise as
+    many servers as the ports allow."""
+    per_server = sum(1 for item in plan if "network_id" in item)
+    room = network_quotas.room(backend, project_id, "port")
+    if not per_server or room is None:
+        return count
+    if room < min_count * per_server:
+        raise Forbidden("Maximum number of ports exceeded")
+    return min(count, room // per_server)
+
+
 def _instances_within_quota(backend, project_id: str, flavor: dict, min_count: int, max_count: int) -> int:
     """As many as max_count if quota allows, else the most that fit (at least min_count, or 403)."""
     for count in range(max_count, min_count - 1, -1):
@@ -374,24 +406,26 @@ def _network_plan(backend, context, asked, requested) -> list[dict]:
     return plan
 
 
-def _allocate_ports(backend, server: dict, plan: list[dict]) -> None:
-    store = backend.store
+def _allocate_ports(backend, server: dict, plan: list[dict], group_ids: list[str] | None = None) -> None:
     server["ports"] = []
     for item in plan:
         if "port_id" in item:
-            port = store.ports[item["port_id"]]
-            port.update(device_id=server["id"], device_owner="compute:nova", status="ACTIVE")
-            server["ports"].append({"id": port["id"], "tag": item["tag"], "preexisting": True})
+            ports.bind_port(backend, item["port_id"], server["id"], server.get("host") or "")
+            server["ports"].append({"id": item["port_id"], "tag": item["tag"], "preexisting": True})
             continue
         try:
-            port = networks.create_port(backend, item["network_id"], project_id=server["project_id"],
-                                        device_id=server["id"], device_owner="compute:nova",
-                                        fixed_ip=item["fixed_ip"])
-        except ValueError:
+            fixed_ips = [{"ip_address": item["fixed_ip"]}] if item["fixed_ip"] else None
+            network = backend.store.networks[item["network_id"]]
+            port = ports.create_port(backend, item["network_id"], project_id=server["project_id"],
+                                     device_id=server["id"], device_owner="compute:nova", fixed_ips=fixed_ips,
+                                     security_group_ids=group_ids if network.get("port_security_enabled", True)
+                                     else None)
+        except APIError:
             # Neutron refused the address: in Nova the build then fails on the compute host.
             lifecycle.fail(backend, server, "Build of instance {} aborted: Failed to allocate the network(s), "
                            "not rescheduling.".format(server["id"]))
             return
+        port["binding:host_id"] = server.get("host") or ""
         server["ports"].append({"id": port["id"], "tag": item["tag"], "preexisting": False})
 
 
@@ -403,9 +437,9 @@ def _release_network(backend, server: dict) -> None:
         if port is None:
             continue
         if entry.get("preexisting"):
-            networks.unbind_port(backend, entry["id"])
+            ports.unbind_port(backend, entry["id"])
         else:
-            networks.remove_port(backend, entry["id"])
+            ports.remove_port(backend, entry["id"])
 
 
 lifecycle.EFFECTS["release_network"] = _release_network

@@ -7,8 +7,7 @@ live in ``store.network_quotas`` (project id -> {resource: limit}), apart from N
 
 from __future__ import annotations
 
-from fakenova.domain import policy
-from fakenova.domain.network.common import neutron_error
+from fakenova.domain.network.common import is_manager, neutron_error
 from fakenova.errors import BadRequest, Conflict, Forbidden, NotFound
 
 UNLIMITED = -1
@@ -37,7 +36,7 @@ def _policy_denied(rule: str) -> Forbidden:
 def _admin_or_manager(context) -> bool:
     # neutron-lib ADMIN_OR_PROJECT_MANAGER; Neutron's quota target is the caller's own project, so a
     # manager passes for any project id.
-    return context.is_admin or "manager" in policy.effective_roles(context.roles)
+    return context.is_admin or is_manager(context)
 
 
 def authorize_read(context, project_id: str) -> None:
@@ -75,17 +74,16 @@ def all_overridden(backend) -> list[dict]:
 
 
 def usage(backend, project_id: str) -> dict:
-    """How many of each resource the project holds now (routers, subnet pools and RBAC policies
-    are not modelled: always 0)."""
+    """How many of each resource the project holds now (RBAC policies are not modelled: always 0)."""
     store = backend.store
     with store.lock:
         groups = [g for g in store.security_groups.values() if g["project_id"] == project_id]
         return {
             "network": _count(store.networks, project_id),
             "subnet": _count(store.subnets, project_id),
-            "subnetpool": 0,
+            "subnetpool": _count(store.subnetpools, project_id),
             "port": _count(store.ports, project_id),
-            "router": 0,
+            "router": _count(store.routers, project_id),
             "floatingip": _count(store.floatingips, project_id),
             "security_group": len(groups),
             "security_group_rule": sum(len(g["security_group_rules"]) for g in groups),
@@ -140,8 +138,14 @@ def delete(backend, project_id: str) -> None:
             raise neutron_error(NotFound, "TenantQuotaNotFound", f"Quota for project {project_id} could not be found.")
 
 
-def check_room(backend, project_id: str, resource: str) -> None:
-    """409 OverQuota when one more ``resource`` would pass the project's limit (call under store.lock)."""
+def room(backend, project_id: str, resource: str) -> int | None:
+    """How many more ``resource`` the project may create; None when unlimited."""
     limit = limits(backend, project_id)[resource]
-    if limit != UNLIMITED and usage(backend, project_id)[resource] + 1 > limit:
+    return None if limit == UNLIMITED else max(0, limit - usage(backend, project_id)[resource])
+
+
+def check_room(backend, project_id: str, resource: str, count: int = 1) -> None:
+    """409 OverQuota when ``count`` more ``resource`` would pass the project's limit (call under store.lock)."""
+    limit = limits(backend, project_id)[resource]
+    if limit != UNLIMITED and usage(backend, project_id)[resource] + count > limit:
         raise neutron_error(Conflict, "OverQuota", f"Quota exceeded for resources: ['{resource}'].")

@@ -1,99 +1,67 @@
-"""Networks, subnets and ports (the Neutron side), seeded like devstack's private and public networks.
+"""Networks (the Neutron side), seeded like devstack's private and public networks.
 
 Records hold Neutron's attributes (epoch seconds for times); ``fakenova.api.network`` renders them,
-adds ``tenant_id`` and hides the admin-only ones. Who may read what follows Neutron's default policies
-(neutron/conf/policies, checked against Neutron 2025.x).
+adds ``tenant_id`` and hides the admin-only ones. Who may read and write what follows Neutron's
+default policies (neutron/conf/policies); behaviour follows neutron/db/db_base_plugin_v2.py.
 """
 
 from __future__ import annotations
 
-import ipaddress
+from fakenova.domain.network import network_quotas, security_groups
+from fakenova.domain.network.common import (AUTO_DELETE_OWNERS, FLOATING_IP_OWNER, ROUTER_GATEWAY_OWNER,
+                                            policy_denied, apply_update, authorize_create, authorize_write,
+                                            conflict, find_visible, owner_of, standard_attributes, touch)
 
-from fakenova.config import ConfigError
-from fakenova.domain.network import security_groups
-from fakenova.domain.network.common import associate_floating_ip, find_visible, neutron_error
-from fakenova.errors import BadRequest, Conflict
-from fakenova.seeds import stable_uuid
+# Attributes only an admin may set (create_network:<attr> / update_network:<attr> are admin rules).
+ADMIN_ATTRIBUTES = ("shared", "router:external", "is_default", "provider:network_type",
+                    "provider:physical_network", "provider:segmentation_id", "segments")
+UPDATABLE = ("name", "description", "admin_state_up", "shared", "router:external", "is_default", "mtu",
+             "port_security_enabled", "dns_domain", "qos_policy_id", "provider:network_type",
+             "provider:physical_network", "provider:segmentation_id")
+# OVN's geneve overhead on a 1500 physical MTU; flat and vlan networks keep 1500.
+TENANT_MTU, PHYSICAL_MTU = 1442, 1500
 
 
-def seed(backend) -> None:
+def new(backend, request: dict, project_id: str, network_id: str | None = None) -> dict:
+    """A network record in the store (no checks: ``create`` checks, seeding trusts its settings)."""
     store = backend.store
-    created = backend.clock.time()
-    projects = {p["name"]: p["id"] for p in store.projects.values()}
-    for entry in backend.settings.networks:
-        if not isinstance(entry, dict) or "name" not in entry:
-            raise ConfigError(f"networks: each entry needs a name: {entry!r}")
-        network_id = entry.get("id") or stable_uuid("network", entry["name"])
-        project_id = projects.get(entry.get("project", "admin"), entry.get("project"))
-        subnet_ids = []
-        for subnet in entry.get("subnets", []):
-            try:
-                cidr = ipaddress.ip_network(subnet["cidr"])
-            except (KeyError, TypeError, ValueError):
-                raise ConfigError(f"networks: subnet needs a valid cidr: {subnet!r}") from None
-            subnet_id = subnet.get("id") or stable_uuid("subnet", f"{entry['name']}:{subnet.get('name', cidr)}")
-            hosts = list(_host_range(cidr))
-            store.subnets[subnet_id] = {
-                "id": subnet_id,
-                "name": subnet.get("name", ""),
-                "network_id": network_id,
-                "project_id": project_id,
-                "ip_version": cidr.version,
-                "cidr": str(cidr),
-                "gateway_ip": subnet.get("gateway_ip", str(hosts[0]) if hosts else None),
-                "enable_dhcp": True,
-                "dns_nameservers": [],
-                "host_routes": [],
-                "allocation_pools": [{"start": str(hosts[1]), "end": str(hosts[-1])}] if len(hosts) > 1 else [],
-                "ipv6_address_mode": "slaac" if cidr.version == 6 else None,
-                "ipv6_ra_mode": "slaac" if cidr.version == 6 else None,
-                "description": subnet.get("description", ""),
-                "service_types": [],
-                "subnetpool_id": None,
-                "segment_id": None,
-                "tags": [],
-                "revision_number": 0,
-                "created_at": created,
-                "updated_at": created,
-            }
-            subnet_ids.append(subnet_id)
-        store.networks[network_id] = {
-            "id": network_id,
-            "name": entry["name"],
-            "project_id": project_id,
-            "shared": bool(entry.get("shared", False)),
-            "router:external": bool(entry.get("external", False)),
-            "admin_state_up": True,
-            "status": "ACTIVE",
-            "mtu": int(entry.get("mtu", 1442 if not entry.get("external") else 1500)),
-            "subnets": subnet_ids,
-            "description": entry.get("description", ""),
-            "availability_zones": ["nova"],
-            "provider:network_type": "flat" if entry.get("external") else "geneve",
-            "provider:physical_network": "public" if entry.get("external") else None,
-            "provider:segmentation_id": None if entry.get("external") else 1,
-            "availability_zone_hints": [],
-            "ipv4_address_scope": None,
-            "ipv6_address_scope": None,
-            "is_default": False,
-            "l2_adjacency": True,
-            "port_security_enabled": True,
-            "qos_policy_id": None,
-            "tags": [],
-            # Neutron bumps the revision when a subnet is added to the network.
-            "revision_number": len(subnet_ids) + 1,
-            "created_at": created,
-            "updated_at": created,
-        }
-    security_groups.seed(backend)
-
-
-def _host_range(cidr):
-    # Small IPv6 subnets are enumerated lazily; never materialise a /64.
-    if cidr.version == 6:
-        first = cidr.network_address + 1
-        return [first, first + 1, cidr.network_address + 0xFFFF]
-    return list(cidr.hosts())
+    network_id = network_id or store.ids.uuid()
+    external = bool(request.get("router:external", False))
+    network_type = request.get("provider:network_type") or "geneve"
+    segmentation = request.get("provider:segmentation_id")
+    if segmentation is None and network_type in ("geneve", "vxlan", "vlan"):
+        # The next free segmentation id, as the type driver would hand out.
+        used = {n.get("provider:segmentation_id") for n in store.networks.values()}
+        segmentation = next(i for i in range(1, len(used) + 2) if i not in used)
+    mtu = request.get("mtu") or (TENANT_MTU if network_type in ("geneve", "vxlan") else PHYSICAL_MTU)
+    network = {
+        "id": network_id,
+        "name": request.get("name", ""),
+        "project_id": project_id,
+        "shared": bool(request.get("shared", False)),
+        "router:external": external,
+        "admin_state_up": request.get("admin_state_up", True),
+        "status": "ACTIVE",
+        "mtu": int(mtu),
+        "subnets": [],
+        "availability_zones": ["nova"],
+        "availability_zone_hints": list(request.get("availability_zone_hints") or []),
+        "provider:network_type": network_type,
+        "provider:physical_network": request.get("provider:physical_network"),
+        "provider:segmentation_id": segmentation,
+        "ipv4_address_scope": None,
+        "ipv6_address_scope": None,
+        "l2_adjacency": True,
+        "port_security_enabled": request.get("port_security_enabled", True),
+        "qos_policy_id": request.get("qos_policy_id"),
+        "dns_domain": request.get("dns_domain", ""),
+        **standard_attributes(backend, request, revision=1),
+    }
+    if external:
+        # is_default only exists on external networks (auto-allocated-topology).
+        network["is_default"] = bool(request.get("is_default", False))
+    store.networks[network_id] = network
+    return network
 
 
 def visible(backend, network: dict, context) -> bool:
@@ -107,194 +75,77 @@ def get_network(backend, network_id: str, context) -> dict:
                         f"Network {network_id} could not be found.")
 
 
-def subnet_visible(backend, subnet: dict, context) -> bool:
-    """A subnet shows wherever its network does (shared, external, owned) or to its own project."""
-    network = backend.store.networks.get(subnet["network_id"])
-    return subnet["project_id"] == context.project_id or (network is not None and visible(backend, network, context))
+def create(backend, context, request: dict) -> dict:
+    project_id = owner_of(context, request)
+    with backend.store.lock:
+        authorize_create(context, project_id, "create_network",
+                         [name for name in ADMIN_ATTRIBUTES if name in request])
+        network_quotas.check_room(backend, project_id, "network")
+        network = new(backend, request, project_id)
+        security_groups.default_group(backend, project_id)
+        return network
 
 
-def get_subnet(backend, subnet_id: str, context) -> dict:
-    return find_visible(backend, "subnets", subnet_id, context, subnet_visible, "SubnetNotFound",
-                        f"Subnet {subnet_id} could not be found.")
-
-
-def ports_of(backend, server_id: str) -> list[dict]:
-    """The Neutron ports bound to a server (device_id), in creation order."""
-    return [port for port in backend.store.ports.values() if port.get("device_id") == server_id]
-
-
-def port_visible(backend, port: dict, context) -> bool:
-    """Admins, the port's project, and the owner of the port's network (Neutron's get_port)."""
-    if context.is_admin or (port["project_id"] and port["project_id"] == context.project_id):
-        return True
-    network = backend.store.networks.get(port["network_id"])
-    return network is not None and network["project_id"] == context.project_id
-
-
-def get_port(backend, port_id: str, context) -> dict:
-    return find_visible(backend, "ports", port_id, context, port_visible, "PortNotFound",
-                        f"Port {port_id} could not be found.")
-
-
-def _mac_address(backend) -> str:
-    # fa:16:3e is the OUI Neutron uses for the ports it creates.
-    tail = backend.store.ids.randbits(24)
-    return "fa:16:3e:%02x:%02x:%02x" % ((tail >> 16) & 0xFF, (tail >> 8) & 0xFF, tail & 0xFF)
-
-
-def _used_addresses(backend, subnet_id: str) -> set[str]:
-    return {ip["ip_address"] for port in backend.store.ports.values() for ip in port["fixed_ips"]
-            if ip["subnet_id"] == subnet_id}
-
-
-def _next_free(backend, subnet: dict) -> str | None:
-    used = _used_addresses(backend, subnet["id"]) | {subnet["gateway_ip"]}
-    pool = subnet["allocation_pools"][0] if subnet["allocation_pools"] else None
-    if pool is None:
-        return None
-    address = ipaddress.ip_address(pool["start"])
-    end = ipaddress.ip_address(pool["end"])
-    while address <= end:
-        if str(address) not in used:
-            return str(address)
-        address += 1
-    return None
-
-
-def create_port(backend, network_id: str, *, project_id: str, device_id: str = "", device_owner: str = "",
-                fixed_ip: str | None = None, name: str = "") -> dict:
-    """A port on the network with one address per subnet (or the requested fixed IP on its subnet).
-
-    Raises ValueError("no free address") / ValueError("address in use") so callers can answer with
-    their own service's message.
-    """
+def update(backend, context, network_id: str, request: dict) -> dict:
     store = backend.store
-    network = store.networks[network_id]
-    fixed_ips = []
-    for subnet_id in network["subnets"]:
-        subnet = store.subnets[subnet_id]
-        if fixed_ip is not None:
-            if ipaddress.ip_address(fixed_ip) not in ipaddress.ip_network(subnet["cidr"]):
-                continue
-            if fixed_ip in _used_addresses(backend, subnet_id) or fixed_ip == subnet["gateway_ip"]:
-                raise ValueError("address in use")
-            fixed_ips.append({"subnet_id": subnet_id, "ip_address": fixed_ip})
-            continue
-        address = _next_free(backend, subnet)
-        if address is None:
-            raise ValueError("no free address")
-        fixed_ips.append({"subnet_id": subnet_id, "ip_address": address})
-    if fixed_ip is not None and not fixed_ips:
-        raise ValueError("address not on network")
-    now = backend.clock.time()
-    port = {
-        "id": store.ids.uuid(),
-        "name": name,
-        "network_id": network_id,
-        "project_id": project_id,
-        "mac_address": _mac_address(backend),
-        "fixed_ips": fixed_ips,
-        "device_id": device_id,
-        "device_owner": device_owner,
-        "status": "ACTIVE" if device_id else "DOWN",
-        "admin_state_up": True,
-        "security_groups": _default_security_groups(backend, project_id, device_owner),
-        "port_security_enabled": True,
-        "allowed_address_pairs": [],
-        "extra_dhcp_opts": [],
-        "binding:vnic_type": "normal",
-        "binding:host_id": "",
-        "binding:profile": {},
-        "binding:vif_details": {},
-        "binding:vif_type": "ovs" if device_id else "unbound",
-        "ip_allocation": "immediate",
-        "propagate_uplink_status": False,
-        "qos_policy_id": None,
-        "qos_network_policy_id": None,
-        "resource_request": None,
-        "description": "",
-        "tags": [],
-        "revision_number": 1,
-        "created_at": now,
-        "updated_at": now,
-    }
-    store.ports[port["id"]] = port
-    return port
+    with store.lock:
+        network = get_network(backend, network_id, context)
+        authorize_write(context, network, "update_network")
+        admin_only = [name for name in ADMIN_ATTRIBUTES if name in request]
+        if admin_only and not context.is_admin:
+            raise policy_denied("update_network", f"update_network:{admin_only[0]}")
+        if request.get("shared") is False and network["shared"]:
+            others = {p["project_id"] for p in store.ports.values() if p["network_id"] == network_id
+                      and p["project_id"] and p["project_id"] != network["project_id"]}
+            others |= {s["project_id"] for s in store.subnets.values() if s["network_id"] == network_id
+                       and s["project_id"] != network["project_id"]}
+            if others:
+                raise conflict("InvalidSharedSetting", f"Unable to reconfigure sharing settings for network "
+                                                       f"{network_id}. Multiple projects are using it.")
+        if request.get("router:external") is False and network["router:external"]:
+            if any(p["network_id"] == network_id and p["device_owner"] == ROUTER_GATEWAY_OWNER
+                   for p in store.ports.values()):
+                raise conflict("ExternalNetworkInUse", f"External network {network_id} cannot be updated to be made "
+                                                       "non-external, since it has existing gateway ports.")
+        apply_update(backend, network, request, UPDATABLE)
+        if network["router:external"]:
+            network.setdefault("is_default", False)
+        else:
+            network.pop("is_default", None)
+        return network
 
 
-def _default_security_groups(backend, project_id: str, device_owner: str) -> list[str]:
-    # Neutron puts a project's ports in its default group; its own ports (router, DHCP, FIP) get none.
-    if not project_id or device_owner.startswith("network:"):
-        return []
-    return [security_groups.default_group(backend, project_id)["id"]]
+def delete(backend, context, network_id: str) -> None:
+    """409 NetworkInUse while ports other than Neutron's own DHCP/metadata ports remain; an external
+    network takes its unassociated floating IPs with it; then its subnets go."""
+    store = backend.store
+    with store.lock:
+        network = get_network(backend, network_id, context)
+        authorize_write(context, network, "delete_network", visible(backend, network, context))
+        # Unassociated floating IPs on an external network go with it (external_net_db._process_l3_delete).
+        unassociated = {f["id"] for f in store.floatingips.values()
+                        if f["floating_network_id"] == network_id and f["port_id"] is None}
+        blocking = [p["id"] for p in store.ports.values() if p["network_id"] == network_id
+                    and p["device_owner"] not in AUTO_DELETE_OWNERS
+                    and not (p["device_owner"] == FLOATING_IP_OWNER and p["device_id"] in unassociated)]
+        if blocking:
+            raise conflict("NetworkInUse", f"Unable to complete operation on network {network_id}. There are one or "
+                                           "more ports still in use on the network, id for these ports is: "
+                                           f"{','.join(blocking)}.")
+        for port_id in [p["id"] for p in store.ports.values() if p["network_id"] == network_id]:
+            del store.ports[port_id]
+        for fip_id in [f["id"] for f in store.floatingips.values() if f["floating_network_id"] == network_id]:
+            del store.floatingips[fip_id]
+        for subnet_id in list(network["subnets"]):
+            store.subnets.pop(subnet_id, None)
+        del store.networks[network_id]
 
 
-def create_requested_port(backend, context, request: dict) -> dict:
-    """POST /v2.0/ports: ``request`` holds network_id and optional name, device_id, device_owner,
-    description, admin_state_up and fixed_ips ([{ip_address}|{subnet_id}], one entry at most)."""
-    with backend.store.lock:
-        network = get_network(backend, request["network_id"], context)
-        fixed_ips = request.get("fixed_ips") or []
-        if len(fixed_ips) > 1:
-            raise neutron_error(BadRequest, "BadRequest",
-                                "Bad port request: this fake allocates at most one requested fixed IP.")
-        wanted = fixed_ips[0] if fixed_ips else {}
-        if wanted.get("subnet_id") and get_subnet(backend, wanted["subnet_id"], context)["network_id"] != network["id"]:
-            raise neutron_error(BadRequest, "InvalidInput",
-                                f"Invalid input for operation: Failed to create port on network {network['id']}, "
-                                f"because fixed_ips included invalid subnet {wanted['subnet_id']}.")
-        address = wanted.get("ip_address")
-        try:
-            port = create_port(backend, network["id"], project_id=request.get("project_id") or context.project_id,
-                               device_id=request.get("device_id", ""), device_owner=request.get("device_owner", ""),
-                               fixed_ip=address, name=request.get("name", ""))
-        except ValueError as exc:
-            raise allocation_error(str(exc), network["id"], address) from None
-        if wanted.get("subnet_id") and not address:
-            port["fixed_ips"] = [ip for ip in port["fixed_ips"] if ip["subnet_id"] == wanted["subnet_id"]]
-        port["description"] = request.get("description", "")
-        port["admin_state_up"] = request.get("admin_state_up", True)
-        return port
+def subnet_added(backend, network: dict, subnet_id: str) -> None:
+    network["subnets"].append(subnet_id)
+    touch(backend, network)
 
 
-def allocation_error(reason: str, network_id: str, address: str | None):
-    """Neutron's error for a ``create_port`` ValueError."""
-    if reason == "address in use":
-        return neutron_error(Conflict, "IpAddressInUse",
-                             f"Unable to complete operation for network {network_id}. "
-                             f"The IP address {address} is in use.")
-    if reason == "address not on network":
-        return neutron_error(BadRequest, "InvalidIpForNetwork",
-                             f"IP address {address} is not a valid IP for any of the subnets "
-                             "on the specified network.")
-    return neutron_error(Conflict, "IpAddressGenerationFailure",
-                         f"No more IP addresses available on network {network_id}.")
-
-
-def delete_port(backend, port_id: str, context) -> None:
-    with backend.store.lock:
-        get_port(backend, port_id, context)
-        remove_port(backend, port_id)
-
-
-def remove_port(backend, port_id: str) -> None:
-    """Delete a port; Neutron disassociates the floating IPs of a port that goes away."""
-    del backend.store.ports[port_id]
-    _release_floating_ips(backend, port_id)
-
-
-def unbind_port(backend, port_id: str) -> None:
-    """A user's port whose server went away stays, unbound; its floating IPs are released as for a
-    deleted port."""
-    backend.store.ports[port_id].update(device_id="", device_owner="", status="DOWN")
-    _release_floating_ips(backend, port_id)
-
-
-def _release_floating_ips(backend, port_id: str) -> None:
-    """Neutron releases the floating IPs of a deleted port (they stay allocated to the project)."""
-    for fip in backend.store.floatingips.values():
-        if fip["port_id"] == port_id:
-            associate_floating_ip(fip, None, None)
-            fip["revision_number"] += 1
-            fip["updated_at"] = backend.clock.time()
-
+def subnet_removed(backend, network: dict, subnet_id: str) -> None:
+    network["subnets"] = [s for s in network["subnets"] if s != subnet_id]
+    touch(backend, network)
