@@ -151,11 +151,12 @@ class Journal:
     def record(self, entry: dict) -> None:
         """Keep ``entry``: JSON-ready values, kept as compact JSON text (a dict of objects costs a few
         times its text), and ``Lazy`` / ``FakeTime`` ones, kept as they are and read later."""
-        lazy = tuple((key, value) for key, value in entry.items() if isinstance(value, (Lazy, FakeTime)))
+        # (key, value, key, value...): one flat tuple, the smallest container per entry
+        lazy = tuple(item for pair in entry.items() if isinstance(pair[1], (Lazy, FakeTime)) for item in pair)
         if lazy:
-            entry = {**entry, **dict.fromkeys(key for key, _value in lazy)}  # their places, in order
+            entry = {**entry, **dict.fromkeys(lazy[::2])}  # their places, in order
         text = json.dumps(entry, separators=(",", ":"))
-        size = len(text) + sum(value.size() for _key, value in lazy)
+        size = len(text) + sum(value.size() for value in lazy[1::2])
         with self._lock:
             self._entries.append((entry["method"], entry["path"], entry["status"], entry["project_id"], text,
                                   lazy or None, size))
@@ -192,6 +193,7 @@ class Journal:
 
 def _readable(text: str, lazy: tuple | None) -> dict:
     entry = json.loads(text)
-    for key, value in lazy or ():
-        entry[key] = value.readable()
+    if lazy:
+        for key, value in zip(lazy[::2], lazy[1::2]):
+            entry[key] = value.readable()
     return entry
