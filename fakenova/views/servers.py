@@ -41,12 +41,13 @@ class Env:
     """Everything a view needs besides the record: who asks, at which version, where ("base", e.g.
     "http://host:port/compute"), and when. (A plain class: dataclasses cost start-up time.)"""
 
-    __slots__ = ("backend", "context", "version", "base", "now", "allowed")
+    __slots__ = ("backend", "context", "version", "base", "now", "allowed", "at")
 
     def __init__(self, *, backend, context, version: APIVersion, base: str, now: float):
         self.backend, self.context, self.version, self.base, self.now = backend, context, version, base, now
         # Policy answers already worked out for this request: a page of servers asks the same few.
         self.allowed: dict = {}
+        self.at = since(version)   # which SINCE fields exist at this version
 
     def may(self, rule: str, project_id: str | None) -> bool:
         key = (rule, project_id)
@@ -111,7 +112,7 @@ def collection(env: Env, items: list[dict], records: list[dict], limit: int, pat
 
 
 def show(env: Env, server: dict, shown: Shown = FULL) -> dict:
-    context, at = env.context, since(env.version)
+    context, at = env.context, env.at
     status = lifecycle.status(server)
     body = {
         "accessIPv4": server.get("access_ip_v4") or "",
@@ -216,7 +217,7 @@ def _addresses(env: Env, server: dict, extended: bool) -> dict:
 
 def _flavor(env: Env, server: dict) -> dict:
     flavor = server["flavor"]
-    if since(env.version)["embedded_flavor"]:
+    if env.at["embedded_flavor"]:
         body = {"vcpus": flavor["vcpus"], "ram": flavor["ram"], "disk": flavor["disk"],
                 "ephemeral": flavor.get("ephemeral") or 0, "swap": flavor.get("swap") or 0,
                 "original_name": flavor["name"]}
@@ -230,7 +231,7 @@ def _image(env: Env, server: dict):
     if not server["image_ref"]:
         return ""
     image = {"id": server["image_ref"], "links": _bookmark(env, "images", server["image_ref"])}
-    if since(env.version)["image_properties"]:
+    if env.at["image_properties"]:
         image["properties"] = {key: str(value) for key, value in server["image_properties"].items()
                                if value is not None}
     return image
@@ -238,7 +239,7 @@ def _image(env: Env, server: dict):
 
 def _volume(env: Env, volume: dict) -> dict:
     body = {"id": volume["id"]}
-    if since(env.version)["admin_extras"]:
+    if env.at["admin_extras"]:
         body["delete_on_termination"] = bool(volume.get("delete_on_termination"))
     return body
 
