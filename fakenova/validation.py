@@ -165,6 +165,19 @@ def nova_boolean(value) -> bool:
     return bool_from_string(str(value)) is True
 
 
+def nested_within(value, limit: int) -> bool:
+    """Whether parsed JSON nests at most ``limit`` levels (a fuzzer's thousand-deep [[[...]]] would
+    exhaust the stack in a recursive walker). Iterative: the check must not recurse either."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return False
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return True
+
+
 def parse_iso8601(text: str) -> dt.datetime | None:
     """Parse the ISO 8601 forms Nova accepts; naive times are UTC. None if unparseable."""
     candidate = text.strip()

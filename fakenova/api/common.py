@@ -11,6 +11,7 @@ from fakenova.backend import Backend
 from fakenova.domain.context import RequestContext
 from fakenova.domain.identity import identity
 from fakenova.errors import BadRequest, UnsupportedMediaType
+from fakenova.validation import nested_within
 
 JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
 # Real request bodies nest a handful of levels; a fuzzer's thousand-deep [[[...]]] would otherwise
@@ -41,14 +42,8 @@ def parse_json(raw: bytes | str):
         value = json.loads(raw)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
-    pending = [(value, 1)]
-    while pending:  # iterative: the check must not recurse either
-        item, depth = pending.pop()
-        if isinstance(item, (dict, list)):
-            if depth > MAX_JSON_DEPTH:
-                raise ValueError("JSON nested too deeply")
-            children = item.values() if isinstance(item, dict) else item
-            pending.extend((child, depth + 1) for child in children)
+    if not nested_within(value, MAX_JSON_DEPTH):
+        raise ValueError("JSON nested too deeply")
     return value
 
 

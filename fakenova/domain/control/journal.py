@@ -19,6 +19,7 @@ import threading
 
 from fakenova.clock import micro_z
 from fakenova.domain.patterns import compile_path
+from fakenova.validation import nested_within
 
 MAX_ENTRIES = 10_000
 MAX_BYTES = 16 * 2**20
@@ -76,7 +77,8 @@ class RawBody(Lazy):
         return len(self.data)
 
 
-# Real request bodies nest a handful of levels; deeper is read as no JSON body at all.
+# Real request bodies nest a handful of levels; deeper is read as no JSON body at all (as the API
+# refused it: api.common.MAX_JSON_DEPTH).
 MAX_BODY_DEPTH = 100
 
 
@@ -94,7 +96,7 @@ class RawRequestBody(Lazy):
             value = json.loads(self.data)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return None
-        return value if _depth_within(value, MAX_BODY_DEPTH) else None
+        return value if nested_within(value, MAX_BODY_DEPTH) else None
 
     def readable(self):
         value = self.parsed()
@@ -127,17 +129,6 @@ class FakeTime(float):
 
     def size(self) -> int:
         return 27
-
-
-def _depth_within(value, limit: int) -> bool:
-    pending = [(value, 1)]
-    while pending:  # iterative: no recursion on hostile nesting
-        item, depth = pending.pop()
-        if isinstance(item, (dict, list)):
-            if depth > limit:
-                return False
-            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return True
 
 
 class Journal:
