@@ -8,8 +8,9 @@ serve`` and the Docker image all serve this way.
 Granian runs its workers as child processes; its in-process worker (``granian._granian.WSGIWorker``,
 what granian's own free-threaded server starts on threads) is used directly here, so granian is
 pinned to the minor version whose worker signature this module passes (pyproject.toml).
-Measured on one 2-CPU machine, a bare Flask route: waitress 4,300 / 2,600 req/s at 1 / 8 keep-alive
-connections, this server 4,500 / 7,000 (``make bench`` has fakenova's own rows).
+Measured on one 2-CPU machine, a bare Flask route under wrk: waitress 4,300 / 2,600 req/s at 1 / 8
+keep-alive connections, this server 8,000 / 11,800 (``make bench``, "over the wire", has fakenova's
+own rows against mimic).
 """
 
 from __future__ import annotations
