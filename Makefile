@@ -52,7 +52,7 @@ $(MIMIC_VENV)/.installed:
 	$(MIMIC_VENV)/bin/pip install $(PIP_FLAGS) mimic==2.2.0 attrs==23.2.0
 	touch $@
 
-# Tempest's own API tests against a fakenova the runner starts (conformance/README in README.md).
+# Tempest's own API tests against a fakenova the runner starts (README: "Conformance").
 # CONFORMANCE_ARGS: packages to run, --check-floors (CI), --concurrency N.
 conformance: $(VENV)/.installed-test
 	$(BIN)/python conformance/run.py $(CONFORMANCE_ARGS)

@@ -16,11 +16,11 @@ import platform
 import sys
 import time
 
-from benchmarks import end_to_end, in_process, memory, requests_group, scale, startup, wire
+from benchmarks import end_to_end, image_upload, in_process, memory, requests_group, scale, startup, wire
 from benchmarks.harness import Config, Report, render
 
 GROUPS = {"startup": startup, "in-process": in_process, "request": requests_group, "wire": wire, "e2e": end_to_end,
-          "scale": scale, "memory": memory}
+          "scale": scale, "memory": memory, "image": image_upload}
 
 
 def machine() -> str:

@@ -127,7 +127,6 @@ def write_config(url: str) -> None:
     for name, value in values.items():
         config = config.replace("{" + name + "}", value)
     (WORK / "etc" / "tempest.conf").write_text(config)
-    shutil.copy(HERE / "accounts.yaml", WORK / "etc" / "accounts.yaml")
 
 
 def tempest_dir() -> Path:
@@ -150,15 +149,23 @@ def run_package(package: str, concurrency: int, expected_skips: list[tuple[re.Pa
     seconds = round(time.monotonic() - started)
     tests = read_subunit(stream_path)
     passed = sorted(t for t, (status, _) in tests.items() if status in ("success", "xfail"))
-    failed = sorted(t for t, (status, _) in tests.items() if status in ("fail", "uxsuccess"))
+    failed = sorted(t for t, (status, _) in tests.items() if status in ("fail", "uxsuccess")
+                    and not t.startswith("tearDownClass"))
+    # A class's clean-up failing after its tests ran is no test failing: counted on its own.
+    teardown = sorted(t for t, (status, _) in tests.items() if status == "fail" and t.startswith("tearDownClass"))
     skipped = {t: reason for t, (status, reason) in tests.items() if status == "skip"}
     unexplained = sorted(t for t, reason in skipped.items() if not explained(t, reason, expected_skips))
+    causes: dict[str, list[str]] = {}
+    for test_id in failed:
+        causes.setdefault(tests[test_id][1], []).append(test_id)
     return {"passed": len(passed), "failed": len(failed), "skipped": len(skipped), "seconds": seconds,
-            "failures": failed, "unexplained_skips": {t: skipped[t] for t in unexplained}}
+            "failures": failed, "teardown_errors": teardown,
+            "causes": dict(sorted(causes.items(), key=lambda item: -len(item[1]))),
+            "unexplained_skips": {t: skipped[t] for t in unexplained}}
 
 
 def read_subunit(path: Path) -> dict[str, tuple[str, str]]:
-    """test id (without Tempest's [id-...] attributes) -> (status, skip reason)."""
+    """test id (without Tempest's [id-...] attributes) -> (status, skip reason or failure cause)."""
     import subunit
     import testtools
 
@@ -170,6 +177,8 @@ def read_subunit(path: Path) -> dict[str, tuple[str, str]]:
         reason = ""
         if "reason" in test["details"]:
             reason = test["details"]["reason"].as_text()
+        elif test["status"] == "fail" and "traceback" in test["details"]:
+            reason = failure_cause(test["details"]["traceback"].as_text())
         tests[re.sub(r"\[.*\]$", "", test["id"])] = (test["status"], reason)
 
     with open(path, "rb") as stream:
@@ -178,6 +187,14 @@ def read_subunit(path: Path) -> dict[str, tuple[str, str]]:
         subunit.ByteStreamToStreamResult(stream, non_subunit_name="stdout").run(result)
         result.stopTestRun()
     return tests
+
+
+def failure_cause(traceback: str) -> str:
+    """The traceback's last lines, ids and numbers blurred, so failures with one cause group together."""
+    lines = [line.strip() for line in traceback.strip().splitlines() if line.strip()]
+    tail = " ".join(lines[-2:])[-240:]
+    tail = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}", "<id>", tail)
+    return re.sub(r"127\.0\.0\.1:\d+", "<fakenova>", tail)
 
 
 def read_expected_skips(path: Path) -> list[tuple[re.Pattern, str]]:
@@ -198,9 +215,13 @@ def explained(test_id: str, reason: str, expected_skips) -> bool:
 
 def print_package(package: str, result: dict) -> None:
     print(f"{package}: {result['passed']} passed, {result['failed']} failed, {result['skipped']} skipped "
-          f"in {result['seconds']} s", flush=True)
-    for test_id in result["failures"]:
-        print(f"  FAILED {test_id}")
+          f"in {result['seconds']} s; {len(result['teardown_errors'])} class clean-ups failed", flush=True)
+    for cause, test_ids in result["causes"].items():
+        print(f"  FAILED x{len(test_ids)}: {cause}")
+        for test_id in test_ids:
+            print(f"    {test_id}")
+    for test_id in result["teardown_errors"]:
+        print(f"  CLEAN-UP FAILED {test_id}")
     for test_id, reason in result["unexplained_skips"].items():
         print(f"  SKIPPED (not in expected-skips.txt) {test_id}: {reason}")
 

@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     app = FakenovaFlask("fakenova")
     app.url_rule_class = LazyBuilderRule  # before any route is added
     app.extensions["fakenova"] = backend
-    app.config["MAX_CONTENT_LENGTH"] = backend.settings.max_body_size
+    app.config["MAX_CONTENT_LENGTH"] = backend.settings.max_body_size  # per route: _limit_body
     app.json = FastJSONProvider(app)
     app.json.sort_keys = False
     app.json.compact = True

@@ -77,6 +77,10 @@ class Settings:
     log_level: str = "INFO"
     control_token: str | None = None
     max_body_size: int = 114688  # oslo.middleware's default max_request_body_size
+    # Glance: the largest image upload (image_size_cap, Glance's default 1 TiB), and how many bytes of
+    # uploaded image data fakenova keeps in memory across all images (beyond: size and hashes only).
+    image_size_cap: int = 1099511627776
+    image_data_memory: int = 67108864
     reclaim_instance_interval: int = 0
     # Seconds of fake time a deleted server stays visible (changes-since, deleted=true, its instance
     # actions) before it is archived away with its records, as `nova-manage db archive_deleted_rows`.

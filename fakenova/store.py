@@ -16,9 +16,12 @@ COLLECTIONS = (
     "domains",
     "projects",
     "users",
+    "roles",
+    "grants",
     "tokens",
     "flavors",
     "images",
+    "image_data",
     "networks",
     "subnets",
     "ports",
@@ -33,10 +36,13 @@ COLLECTIONS = (
     "instance_actions",
     "migrations",
     "quotas",
+    "quota_classes",
     "network_quotas",
     "volumes",
+    "volume_snapshots",
     "console_auth_tokens",
     "services",
+    "aggregates",
 )
 
 

@@ -44,6 +44,21 @@ def _check_name(value) -> bool:
     return True
 
 
+_AZ_NAME_MESSAGE = (
+    "An invalid 'name' value was provided. The name must be: printable characters except :."
+    "Can not start or end with whitespace."
+)
+
+
+def _check_az_name(value) -> bool:
+    """nova/api/validation/parameter_types.py valid_az_name_regex: a name without ':'."""
+    if not isinstance(value, str):
+        return True
+    if value != value.strip() or not value.isprintable() or ":" in value:
+        raise InvalidName(_AZ_NAME_MESSAGE)
+    return True
+
+
 def _check_uuid(value) -> bool:
     if not isinstance(value, str):
         return True
@@ -131,6 +146,7 @@ def _jsonschema_kit():
 
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("name", raises=InvalidName)(_check_name)
+    checker.checks("az_name", raises=InvalidName)(_check_az_name)
     for name, check in (("uuid", _check_uuid), ("ipv4", _check_ipv4), ("ipv6", _check_ipv6),
                         ("date-time", _check_datetime), ("regex", _check_regex), ("base64", _check_base64)):
         checker.checks(name)(check)

@@ -74,6 +74,9 @@ class Api:
     def delete(self, path, **kwargs):
         return self.request("DELETE", path, **kwargs)
 
+    def patch(self, path, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
 
 def pytest_addoption(parser):
     parser.addoption("--fuzz-long", action="store_true", default=False,
@@ -103,6 +106,13 @@ def client(app):
 @pytest.fixture
 def api(client, backend) -> Api:
     return Api(client, backend)
+
+
+@pytest.fixture
+def instant_builds(backend) -> Backend:
+    """Builds and deletes finish within the request (the other transitions keep their durations)."""
+    backend.settings.durations = {"build": 0, "delete": 0}
+    return backend
 
 
 @pytest.fixture

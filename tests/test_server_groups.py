@@ -13,12 +13,6 @@ GROUPS = "/compute/v2.1/os-server-groups"
 CLIENT = "server_groups_client.ServerGroupsClient"
 
 
-@pytest.fixture
-def instant(backend):
-    backend.settings.durations = {"build": 0, "delete": 0}
-    return backend
-
-
 def _create(api, version="2.64", user="demo", **group):
     body = {"name": "grp", **({"policy": "anti-affinity"} if version >= "2.64" else {"policies": ["affinity"]})}
     body.update(group)
@@ -100,7 +94,7 @@ def test_server_group_quota(api, backend):
     assert fault(response) == (403, {"forbidden": {"code": 403, "message": "Quota exceeded, too many server groups."}})
 
 
-def test_members_and_server_groups_in_show(api, instant):
+def test_members_and_server_groups_in_show(api, instant_builds):
     group = _create(api, policy="affinity")
     first, second = _boot(api, group["id"]), _boot(api, group["id"])
     shown = api.get(f"{GROUPS}/{group['id']}", version="2.64").get_json()["server_group"]
@@ -111,21 +105,24 @@ def test_members_and_server_groups_in_show(api, instant):
     assert api.get(f"{GROUPS}/{group['id']}", version="2.64").get_json()["server_group"]["members"] == [first["id"]]
 
 
-def test_anti_affinity_second_member_finds_no_host(api, instant):
+def test_anti_affinity_third_member_finds_no_host(api, instant_builds):
+    """Two compute hosts: one member each, the third finds none (ServerGroupAntiAffinityFilter)."""
     group = _create(api, policy="anti-affinity")
     first = _boot(api, group["id"])
     second = _boot(api, group["id"])
-    assert show(api, first["id"])["status"] == "ACTIVE"
-    failed = show(api, second["id"], user="admin")
+    third = _boot(api, group["id"])
+    hosts = {show(api, s["id"], user="admin")["OS-EXT-SRV-ATTR:host"] for s in (first, second)}
+    assert hosts == {"compute1", "compute2"}
+    failed = show(api, third["id"], user="admin")
     assert failed["status"] == "ERROR" and failed["OS-EXT-SRV-ATTR:host"] is None
     assert failed["fault"]["code"] == 500
     assert failed["fault"]["message"] == "No valid host was found. There are not enough hosts available."
     assert failed["addresses"] == {}
     relaxed = _create(api, policy="anti-affinity", rules={"max_server_per_host": 2})
-    assert [show(api, _boot(api, relaxed["id"])["id"])["status"] for _ in range(3)] == ["ACTIVE", "ACTIVE", "ERROR"]
+    assert [show(api, _boot(api, relaxed["id"])["id"])["status"] for _ in range(5)] == ["ACTIVE"] * 4 + ["ERROR"]
 
 
-def test_group_hint_errors_and_member_quota(api, backend, instant):
+def test_group_hint_errors_and_member_quota(api, backend, instant_builds):
     missing = "00000000-0000-0000-0000-000000000001"
     response = _post_with_hint(api, missing)
     assert fault(response) == (400, {"badRequest": {"code": 400, "message": (
@@ -138,7 +135,7 @@ def test_group_hint_errors_and_member_quota(api, backend, instant):
     assert fault(response) == (403, {"forbidden": {"code": 403, "message": "Quota exceeded, too many servers in group"}})
 
 
-def test_server_groups_absent_from_detail(api, instant):
+def test_server_groups_absent_from_detail(api, instant_builds):
     group = _create(api, policy="affinity")
     _boot(api, group["id"])
     response = api.get(f"{SERVERS}/detail", version="2.71")

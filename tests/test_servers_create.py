@@ -321,6 +321,7 @@ def test_cli_server_create_wait(live, monkeypatch):
 def test_boot_from_volume_needs_no_image(api, instant):
     project = api.get("/identity/v3/auth/projects").get_json()["projects"][0]["id"]
     volume = api.post(f"/volume/v3/{project}/volumes", json={"volume": {"size": 1}}).get_json()["volume"]["id"]
+    api.post(f"/volume/v3/{project}/volumes/{volume}/action", json={"os-set_bootable": {"bootable": True}})
     server = create(api, imageRef="", block_device_mapping_v2=[
         {"boot_index": 0, "uuid": volume, "source_type": "volume", "destination_type": "volume",
          "delete_on_termination": True}])

@@ -35,6 +35,11 @@ USERS = ("admin", "demo", "reader", "manager", "alt_demo")
 SERVERS = "servers_client.ServersClient"
 SERVICES = "services_client.ServicesClient"
 HYPERVISORS = "hypervisor_client.HypervisorClient"
+AGGREGATES = "aggregates_client.AggregatesClient"
+HOSTS = "hosts_client.HostsClient"
+IMAGES = "images_client.ImagesClient"
+SNAPSHOTS = "snapshots_client.SnapshotsClient"
+VOLUMES = "volumes_client.VolumesClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -181,6 +186,29 @@ ROWS = [
         tempest=(SERVERS, "update_attached_volume", "2.1")),
     Row("DELETE", S + "/os-volume_attachments/<volume_id>", P + "/os-volume_attachments/{volume}",
         "os_compute_api:os-volumes-attachments:delete", MEMBER, 202, tempest=(SERVERS, "detach_volume", "2.1")),
+    # Nova's Cinder proxies, 2.1-2.35 (nova/policies/volumes.py); another project's volume is Cinder's 404
+    Row("GET", "/os-volumes", "/os-volumes", "os_compute_api:os-volumes:list", READER, 200, target="own",
+        tempest=(VOLUMES, "list_volumes")),
+    Row("GET", "/os-volumes/detail", "/os-volumes/detail", "os_compute_api:os-volumes:detail", READER, 200,
+        target="own", tempest=(VOLUMES, "list_volumes")),
+    Row("POST", "/os-volumes", "/os-volumes", "os_compute_api:os-volumes:create", MEMBER, 200, target="own",
+        body={"volume": {"size": 1}}, tempest=(VOLUMES, "create_get_volume")),
+    Row("GET", "/os-volumes/<volume_id>", "/os-volumes/{volume}", "os_compute_api:os-volumes:show", READER,
+        (200, 404), target="own", tempest=(VOLUMES, "create_get_volume")),
+    Row("DELETE", "/os-volumes/<volume_id>", "/os-volumes/{spare_volume}", "os_compute_api:os-volumes:delete",
+        MEMBER, (202, 404), target="own", tempest=(VOLUMES, "delete_volume")),
+    Row("GET", "/os-snapshots", "/os-snapshots", "os_compute_api:os-volumes:snapshots:list", READER, 200,
+        target="own", tempest=(SNAPSHOTS, "list_snapshots")),
+    Row("GET", "/os-snapshots/detail", "/os-snapshots/detail", "os_compute_api:os-volumes:snapshots:detail", READER,
+        200, target="own", tempest=(SNAPSHOTS, "list_snapshots")),
+    Row("POST", "/os-snapshots", "/os-snapshots", "os_compute_api:os-volumes:snapshots:create", MEMBER,
+        (200, 404), target="own", body=lambda world: {"snapshot": {"volume_id": world["spare_volume"]}},
+        tempest=(SNAPSHOTS, "create_get_snapshot")),
+    Row("GET", "/os-snapshots/<snapshot_id>", "/os-snapshots/{snapshot}", "os_compute_api:os-volumes:snapshots:show",
+        READER, (200, 404), target="own", tempest=(SNAPSHOTS, "create_get_snapshot")),
+    Row("DELETE", "/os-snapshots/<snapshot_id>", "/os-snapshots/{snapshot}",
+        "os_compute_api:os-volumes:snapshots:delete", MEMBER, (202, 404), target="own",
+        tempest=(SNAPSHOTS, "delete_snapshot")),
     # server groups: found first (not project-scoped), then the policy on the group's project
     Row("GET", "/os-server-groups", "/os-server-groups", "os_compute_api:os-server-groups:index", READER, 200,
         target="own", tempest=("server_groups_client.ServerGroupsClient", "list_server_groups")),
@@ -339,8 +367,73 @@ ROWS = [
     Row("GET", "/os-hypervisors/<pattern>/servers", "/os-hypervisors/compute1/servers",
         "os_compute_api:os-hypervisors:servers", ADMIN, 200, target="own",
         tempest=(HYPERVISORS, "get_hypervisors_servers")),
+    # the image proxy (2.1-2.35) has no policy of Nova's: Glance decides, and only its owner (admin's
+    # project for the seeded images) or an admin may change or delete an image: 403 for the others
+    Row("GET", "/images", "/images", None, ANYONE, 200, target="own", tempest=(IMAGES, "list_images")),
+    Row("GET", "/images/detail", "/images/detail", None, ANYONE, 200, target="own",
+        tempest=(IMAGES, "list_images_details")),
+    Row("GET", "/images/<image_id>", "/images/{image}", None, ANYONE, 200, target="own",
+        tempest=(IMAGES, "get_image")),
+    Row("DELETE", "/images/<image_id>", "/images/{image}", None, ANYONE, (204, 403), target="own"),
+    Row("GET", "/images/<image_id>/metadata", "/images/{image}/metadata", None, ANYONE, 200, target="own",
+        tempest=(IMAGES, "image_metadata")),
+    Row("POST", "/images/<image_id>/metadata", "/images/{image}/metadata", None, ANYONE, (200, 403), target="own",
+        body={"metadata": {"k": "v"}}),
+    Row("PUT", "/images/<image_id>/metadata", "/images/{image}/metadata", None, ANYONE, (200, 403), target="own",
+        body={"metadata": {"k": "v"}}),
+    Row("GET", "/images/<image_id>/metadata/<key>", "/images/{image}/metadata/hw_rng_model", None, ANYONE, 200,
+        target="own", tempest=(IMAGES, "image_meta_item")),
+    Row("PUT", "/images/<image_id>/metadata/<key>", "/images/{image}/metadata/k", None, ANYONE, (200, 403),
+        target="own", body={"meta": {"k": "v"}}),
+    Row("DELETE", "/images/<image_id>/metadata/<key>", "/images/{image}/metadata/hw_rng_model", None, ANYONE,
+        (204, 403), target="own"),
+    Row("GET", "/extensions", "/extensions", "os_compute_api:extensions", ANYONE, 200, target="own",
+        tempest=("extensions_client.ExtensionsClient", "list_extensions")),
+    Row("GET", "/extensions/<alias>", "/extensions/os-hosts", "os_compute_api:extensions", ANYONE, 200,
+        target="own"),
+    Row("GET", "/os-instance_usage_audit_log", "/os-instance_usage_audit_log",
+        "os_compute_api:os-instance-usage-audit-log:list", ADMIN, 200, target="own"),
+    Row("GET", "/os-instance_usage_audit_log/<before>", "/os-instance_usage_audit_log/2024-01-01 00:00:00",
+        "os_compute_api:os-instance-usage-audit-log:show", ADMIN, 200, target="own"),
+    # service_or_admin: of the five personas only admin holds either role
+    Row("POST", "/os-server-external-events", "/os-server-external-events",
+        "os_compute_api:os-server-external-events:create", ADMIN, 200, target="own",
+        body=lambda world: {"events": [{"name": "network-changed", "server_uuid": world["server"]}]},
+        tempest=("server_external_events_client.ServerExternalEventsClient", "create")),
+    Row("GET", "/os-quota-class-sets/<class_name>", "/os-quota-class-sets/default",
+        "os_compute_api:os-quota-class-sets:show", ADMIN, 200, target="own",
+        tempest=("quota_classes_client.QuotaClassesClient", "get_quota_class_set")),
+    Row("PUT", "/os-quota-class-sets/<class_name>", "/os-quota-class-sets/default",
+        "os_compute_api:os-quota-class-sets:update", ADMIN, 200, target="own",
+        body={"quota_class_set": {"instances": 12}},
+        tempest=("quota_classes_client.QuotaClassesClient", "update_quota_class_set")),
+    # os-hosts (2.1-2.42): admin only; the host actions are 501 past the policy (libvirt has none)
+    Row("GET", "/os-hosts", "/os-hosts", "os_compute_api:os-hosts:list", ADMIN, 200, target="own",
+        tempest=(HOSTS, "list_hosts")),
+    Row("GET", "/os-hosts/<host>", "/os-hosts/compute1", "os_compute_api:os-hosts:show", ADMIN, 200, target="own",
+        tempest=(HOSTS, "get_host_detail")),
+    Row("PUT", "/os-hosts/<host>", "/os-hosts/compute1", "os_compute_api:os-hosts:update", ADMIN, 501,
+        target="own", body={"status": "enable"}),
+    Row("GET", "/os-hosts/<host>/startup", "/os-hosts/compute1/startup", "os_compute_api:os-hosts:start", ADMIN,
+        501, target="own"),
+    Row("GET", "/os-hosts/<host>/shutdown", "/os-hosts/compute1/shutdown", "os_compute_api:os-hosts:shutdown",
+        ADMIN, 501, target="own"),
+    Row("GET", "/os-hosts/<host>/reboot", "/os-hosts/compute1/reboot", "os_compute_api:os-hosts:reboot", ADMIN,
+        501, target="own"),
     Row("GET", "/os-aggregates", "/os-aggregates", "os_compute_api:os-aggregates:index", ADMIN, 200, target="own",
-        tempest=("aggregates_client.AggregatesClient", "list_aggregates")),
+        tempest=(AGGREGATES, "list_aggregates")),
+    Row("POST", "/os-aggregates", "/os-aggregates", "os_compute_api:os-aggregates:create", ADMIN, 200, target="own",
+        body={"aggregate": {"name": "fresh", "availability_zone": "az-fresh"}},
+        tempest=(AGGREGATES, "create_aggregate")),
+    Row("GET", "/os-aggregates/<aggregate_id>", "/os-aggregates/{aggregate}", "os_compute_api:os-aggregates:show",
+        ADMIN, 200, target="own", tempest=(AGGREGATES, "get_aggregate")),
+    Row("PUT", "/os-aggregates/<aggregate_id>", "/os-aggregates/{aggregate}", "os_compute_api:os-aggregates:update",
+        ADMIN, 200, target="own", body={"aggregate": {"name": "renamed"}}, tempest=(AGGREGATES, "update_aggregate")),
+    Row("DELETE", "/os-aggregates/<aggregate_id>", "/os-aggregates/{aggregate}",
+        "os_compute_api:os-aggregates:delete", ADMIN, 200, target="own", tempest=(AGGREGATES, "delete_aggregate")),
+    Row("POST", "/os-aggregates/<aggregate_id>/action", "/os-aggregates/{aggregate}/action",
+        "os_compute_api:os-aggregates:set_metadata", ADMIN, 200, target="own",
+        body={"set_metadata": {"metadata": {"ssd": "true"}}}, tempest=(AGGREGATES, "aggregate_set_metadata")),
 ]
 
 # Routes that exist in Nova and may not be built yet: rows ready for when they are.
@@ -468,6 +561,12 @@ def world(api) -> dict:
         attached = api.post(f"{V21}/servers/{server}/os-volume_attachments",
                             json={"volumeAttachment": {"volumeId": ids["volume"]}})
         assert attached.status_code == 200, attached.get_data(as_text=True)
+    if ("GET", _normal("/os-snapshots/<snapshot_id>")) in ROUTES:
+        origin = api.post(f"/volume/v3/{ids['demo_project']}/volumes", json={"volume": {"size": 1}})
+        made = api.post(f"/volume/v3/{ids['demo_project']}/snapshots",
+                        json={"snapshot": {"volume_id": origin.get_json()["volume"]["id"]}})
+        assert made.status_code == 202, made.get_data(as_text=True)
+        ids["snapshot"] = made.get_json()["snapshot"]["id"]
     assert api.post(f"{V21}/os-keypairs", json={"keypair": {"name": "demo-key"}}).status_code == 200
     if ("GET", _normal("/os-console-auth-tokens/<token>")) in ROUTES:
         console = api.post(f"{V21}/servers/{server}/remote-consoles", version="2.6",
@@ -489,6 +588,10 @@ def world(api) -> dict:
         shared = api.post(f"{V21}/flavors/demo-only/action", user="admin",
                           json={"addTenantAccess": {"tenant": ids["demo_project"]}})
         assert shared.status_code == 200, shared.get_data(as_text=True)
+    if ("GET", _normal("/os-aggregates/<aggregate_id>")) in ROUTES:
+        aggregate = api.post(f"{V21}/os-aggregates", user="admin", json={"aggregate": {"name": "agg"}})
+        assert aggregate.status_code == 200, aggregate.get_data(as_text=True)
+        ids["aggregate"] = aggregate.get_json()["aggregate"]["id"]
     spec = api.post(f"{V21}/flavors/1/os-extra_specs", user="admin", json={"extra_specs": {"k1": "v1"}})
     assert spec.status_code == 200, spec.get_data(as_text=True)
     return ids

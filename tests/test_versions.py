@@ -26,6 +26,23 @@ def test_v21_document_needs_no_token(client, path):
     assert_valid("versions_client.VersionsClient", "get_one_version", "2.1", 200, response.headers, body)
 
 
+@pytest.mark.parametrize("path", ["/compute/v2", "/compute/v2/"])
+def test_legacy_v2_endpoint_serves_the_v20_document(client, path):
+    """Nova's /v2 pipeline (etc/nova/api-paste.ini) answers VersionsController.show with id v2.0 for a
+    legacy request (nova/api/openstack/compute/versionsV21.py); the index links it, Tempest follows."""
+    response = client.get(path, base_url="http://nova.example:8774")
+    assert response.status_code == 200
+    version = response.get_json()["version"]
+    assert version["id"] == "v2.0" and version["status"] == "DEPRECATED"
+    assert version["version"] == "" and version["min_version"] == ""
+    assert version["links"][0] == {"rel": "self", "href": "http://nova.example:8774/compute/v2/"}
+    assert version["media-types"][0]["type"] == "application/vnd.openstack.compute+json;version=2"
+    assert_valid("versions_client.VersionsClient", "get_one_version", "2.1", 200, response.headers,
+                 response.get_json())
+    listed = client.get("/compute/", base_url="http://nova.example:8774").get_json()["versions"]
+    assert [v["links"] for v in listed if v["id"] == "v2.0"] == [[version["links"][0]]]
+
+
 @pytest.mark.parametrize("headers, expected", [
     ({}, "2.1"),
     ({"OpenStack-API-Version": "compute 2.19"}, "2.19"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from fakenova.microversion import APIVersion
+from tests import conftest
 from tests.server_helpers import SERVERS, create, fault, image_id, show
 from tests.tempest_schemas import assert_valid
 
@@ -23,10 +24,15 @@ def _project(api, user: str = "demo") -> str:
     return api.get("/identity/v3/auth/projects", user=user).get_json()["projects"][0]["id"]
 
 
-def _volume(api, user: str = "demo", size: int = 1) -> str:
+def _volume(api, user: str = "demo", size: int = 1, bootable: bool = False) -> str:
     response = api.post(f"/volume/v3/{_project(api, user)}/volumes", user=user, json={"volume": {"size": size}})
     assert response.status_code == 202, response.get_data(as_text=True)
-    return response.get_json()["volume"]["id"]
+    volume_id = response.get_json()["volume"]["id"]
+    if bootable:
+        marked = api.post(f"/volume/v3/{_project(api, user)}/volumes/{volume_id}/action", user=user,
+                          json={"os-set_bootable": {"bootable": True}})
+        assert marked.status_code == 200
+    return volume_id
 
 
 def _cinder(api, volume_id: str, user: str = "demo") -> dict:
@@ -214,13 +220,30 @@ def test_not_attached_is_404(api, server):
     assert fault(api.delete(_url(server["id"], volume))) == expected
 
 
-def test_swap_is_for_the_service_role_only(api, server):
+@pytest.fixture
+def settings(settings, monkeypatch):
+    """The seeded users plus Cinder's service user, role service in project demo (devstack's
+    service users hold it in project service; here it shares demo so the server is in scope)."""
+    settings.users = settings.users + [{"name": "cinder", "password": "cinder", "project": "demo",
+                                        "roles": ["service"]}]
+    monkeypatch.setitem(conftest.USER_PROJECTS, "cinder", "demo")
+    return settings
+
+
+def test_swap_is_for_the_service_role_or_admin(api, server):
+    """nova/policies/volumes_attachments.py: swap is base.SERVICE_ROLE = rule:service_or_admin (Nova
+    32.0.0 on). Allowed callers reach the swap itself, which answers that nothing is migrating."""
     volume, other = _volume(api), _volume(api)
     _attach(api, server["id"], volume)
     for version, body in (("2.84", {"volumeId": volume}), ("2.85", {"volumeId": other})):
-        response = api.put(_url(server["id"], volume), version=version, user="admin", json={"volumeAttachment": body})
+        response = api.put(_url(server["id"], volume), version=version, user="demo", json={"volumeAttachment": body})
         assert fault(response) == (403, {"forbidden": {"code": 403, "message": (
             "Policy doesn't allow os_compute_api:os-volumes-attachments:swap to be performed.")}})
+        for caller in ("cinder", "admin"):
+            response = api.put(_url(server["id"], volume), version=version, user=caller,
+                               json={"volumeAttachment": body})
+            assert fault(response) == (409, {"conflictingRequest": {"code": 409, "message": (
+                f"volume {volume} is not migrating; this API should only be called by Cinder")}})
 
 
 def test_update_immutable_fields_are_400(api, server):
@@ -244,7 +267,7 @@ def test_in_use_volume_cannot_be_deleted(api, server):
 # --- boot from volume ---------------------------------------------------------------------------------
 
 def test_boot_from_volume_attaches_the_root_volume(api, backend, server):
-    volume = _volume(api)
+    volume = _volume(api, bootable=True)
     booted = create(api, name="bfv", imageRef="", block_device_mapping_v2=[
         {"boot_index": 0, "uuid": volume, "source_type": "volume", "destination_type": "volume"}])
     (root,) = api.get(_url(booted["id"])).get_json()["volumeAttachments"]

@@ -12,10 +12,10 @@ import urllib.parse
 
 from flask import Blueprint, Response, jsonify, request
 
-from fakenova.api.common import authenticate, backend, base_url, context, parse_json
+from fakenova.api.common import NO_LIMIT, authenticate, backend, base_url, context, body_limit, parse_json
 from fakenova.clock import isotime
 from fakenova.domain.compute import lifecycle
-from fakenova.domain.image import images
+from fakenova.domain.image import image_data, images, members
 from fakenova.errors import BadRequest, UnsupportedMediaType
 
 bp = Blueprint("image", __name__, url_prefix="/image")
@@ -26,7 +26,7 @@ _VERSIONS = [("2.18", "CURRENT")] + [(f"2.{minor}", "SUPPORTED") for minor in ra
 DEFAULT_LIMIT = 25  # glance's limit_param_default
 MAX_LIMIT = 1000  # glance's api_limit_max
 MEMBER_STATUSES = ("pending", "accepted", "rejected", "all")
-PATCH_TYPES = ("application/openstack-images-v2.1-json-patch", "application/openstack-images-v2.0-json-patch")
+PATCH_TYPES = (images.PATCH_2_0, images.PATCH_2_1)
 
 
 def prepare_request() -> None:
@@ -84,7 +84,7 @@ def list_images():
     sort = _sort(params, single)
     filters = _filters(single)
     page, full = images.search(backend(), context(), filters=filters, tags=tags, sort=sort,
-                               marker=marker, limit=limit)
+                               marker=marker, limit=limit, member_status=member_status)
 
     # Glance echoes the query (minus marker) in "first" and adds the last id as marker in "next".
     echoed = [(key, value) for key, values in params.items() if key != "marker" for value in values]
@@ -180,21 +180,60 @@ def create_image():
     response = jsonify(image_view(image))
     response.status_code = 201
     response.headers["Location"] = f"{base_url()}/image/v2/images/{image['id']}"
+    response.headers["OpenStack-image-import-methods"] = ",".join(image_data.IMPORT_METHODS)
     return response
 
 
 @bp.patch("/v2/images/<image_id>")
 def update_image(image_id):
     if request.mimetype not in PATCH_TYPES:
-        raise UnsupportedMediaType("Unsupported Content-Type",
+        raise UnsupportedMediaType(f"Image PATCH expects Content-Type one of: {', '.join(PATCH_TYPES)}",
                                    headers={"Accept-Patch": ", ".join(PATCH_TYPES)})
-    return jsonify(image_view(images.update(backend(), context(), image_id, _json_request())))
+    image = images.update(backend(), context(), image_id, _json_request(), media_type=request.mimetype)
+    return jsonify(image_view(image))
 
 
 @bp.put("/v2/images/<image_id>/file")
+@body_limit(NO_LIMIT)  # image data streams; Glance's image_size_cap bounds it
 def upload_image_data(image_id):
-    images.upload(backend(), context(), image_id, request.get_data())
+    """The data streams in chunks past the API body limit; Glance's image_size_cap bounds it."""
+    _require_octet_stream()
+    image_data.upload(backend(), context(), image_id, request.stream, size_hint=_size_hint())
     return Response(status=204)
+
+
+def _require_octet_stream() -> None:
+    """Image data is application/octet-stream; anything else is WebOb's 415 (image_data.py)."""
+    if request.mimetype != "application/octet-stream":
+        raise UnsupportedMediaType(f"The request media type {request.mimetype or 'None'} is not supported by "
+                                   "this server.")
+
+
+def _size_hint() -> int | None:
+    """Glance's hint of what is coming: x-openstack-image-size, else Content-Length."""
+    raw = request.headers.get("x-openstack-image-size")
+    try:
+        return int(raw) if raw is not None else request.content_length
+    except ValueError:
+        return request.content_length
+
+
+@bp.get("/v2/images/<image_id>/file")
+def download_image_data(image_id):
+    """200 with the data (Content-MD5 is the hex checksum, as Glance sends it), 206 for a Range,
+    204 when the image has no data."""
+    found = image_data.download(backend(), context(), image_id)
+    if found is None:
+        return Response(status=204)
+    data, length = found
+    image = images.get(backend(), image_id, context())
+    response = Response(data, mimetype="application/octet-stream")
+    response.headers["Content-Length"] = str(length)
+    if image["checksum"]:
+        response.headers["Content-MD5"] = image["checksum"]
+    if isinstance(data, bytes):
+        return response.make_conditional(request, accept_ranges=True, complete_length=length)
+    return response  # generated zeros stream whole
 
 
 def _json_request():
@@ -202,3 +241,123 @@ def _json_request():
         return parse_json(request.get_data() or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("Malformed JSON in request body.") from None
+
+
+# --- members, tags, deactivation, schemas ---------------------------------------------------------
+
+def member_view(member: dict) -> dict:
+    return {"status": member["status"], "created_at": isotime(member["created_at"]),
+            "updated_at": isotime(member["updated_at"]), "image_id": member["image_id"],
+            "member_id": member["member_id"], "schema": "/v2/schemas/member"}
+
+
+@bp.post("/v2/images/<image_id>/members")
+def add_member(image_id):
+    body = _json_request()
+    member = members.add(backend(), context(), image_id, body.get("member") if isinstance(body, dict) else None)
+    return jsonify(member_view(member))
+
+
+@bp.get("/v2/images/<image_id>/members")
+def list_members(image_id):
+    found = members.listed(backend(), context(), image_id)
+    return jsonify({"members": [member_view(m) for m in found], "schema": "/v2/schemas/members"})
+
+
+@bp.get("/v2/images/<image_id>/members/<member_id>")
+def show_member(image_id, member_id):
+    return jsonify(member_view(members.get(backend(), context(), image_id, member_id)))
+
+
+@bp.put("/v2/images/<image_id>/members/<member_id>")
+def update_member(image_id, member_id):
+    body = _json_request()
+    status = body.get("status") if isinstance(body, dict) else None
+    return jsonify(member_view(members.update(backend(), context(), image_id, member_id, status)))
+
+
+@bp.delete("/v2/images/<image_id>/members/<member_id>")
+def remove_member(image_id, member_id):
+    members.remove(backend(), context(), image_id, member_id)
+    return Response(status=204)
+
+
+@bp.put("/v2/images/<image_id>/tags/<tag>")
+def add_tag(image_id, tag):
+    members.add_tag(backend(), context(), image_id, tag)
+    return Response(status=204)
+
+
+@bp.delete("/v2/images/<image_id>/tags/<tag>")
+def remove_tag(image_id, tag):
+    members.remove_tag(backend(), context(), image_id, tag)
+    return Response(status=204)
+
+
+@bp.post("/v2/images/<image_id>/actions/deactivate")
+def deactivate_image(image_id):
+    members.set_active(backend(), context(), image_id, False)
+    return Response(status=204)
+
+
+@bp.post("/v2/images/<image_id>/actions/reactivate")
+def reactivate_image(image_id):
+    members.set_active(backend(), context(), image_id, True)
+    return Response(status=204)
+
+
+# Glance's JSON schemas, reduced to what clients read from them (name, properties, links).
+_SCHEMAS = {
+    "image": {"name": "image", "properties": images.WRITABLE_SCHEMA["properties"],
+              "additionalProperties": {"type": "string"}},
+    "member": {"name": "member", "properties": {
+        "created_at": {"type": "string"}, "image_id": {"type": "string"}, "member_id": {"type": "string"},
+        "schema": {"type": "string", "readOnly": True},
+        "status": {"type": "string", "enum": list(members.STATUSES)}, "updated_at": {"type": "string"}}},
+}
+_SCHEMAS["images"] = {"name": "images", "properties": {"images": {"type": "array", "items": _SCHEMAS["image"]},
+                                                        "schema": {"type": "string"}, "first": {"type": "string"},
+                                                        "next": {"type": "string"}},
+                      "links": [{"rel": "first", "href": "{first}"}, {"rel": "next", "href": "{next}"},
+                                {"rel": "describedby", "href": "{schema}"}]}
+_SCHEMAS["members"] = {"name": "members", "properties": {"members": {"type": "array", "items": _SCHEMAS["member"]},
+                                                          "schema": {"type": "string"}},
+                       "links": [{"rel": "describedby", "href": "{schema}"}]}
+
+
+@bp.get("/v2/schemas/<name>")
+def show_schema(name):
+    from fakenova.errors import NotFound
+
+    if name not in _SCHEMAS:
+        raise NotFound("The resource could not be found.")
+    return jsonify(_SCHEMAS[name])
+
+
+# --- interoperable import ---------------------------------------------------------------------------
+
+@bp.put("/v2/images/<image_id>/stage")
+@body_limit(NO_LIMIT)  # image data streams; Glance's image_size_cap bounds it
+def stage_image_data(image_id):
+    _require_octet_stream()
+    image_data.stage(backend(), context(), image_id, request.stream, size_hint=_size_hint())
+    return Response(status=204)
+
+
+@bp.post("/v2/images/<image_id>/import")
+def import_image(image_id):
+    image_data.import_image(backend(), context(), image_id, _json_request())
+    return Response(status=202)
+
+
+@bp.get("/v2/info/import")
+def import_info():
+    return jsonify({"import-methods": {"description": "Import methods available.", "type": "array",
+                                       "value": list(image_data.IMPORT_METHODS)}})
+
+
+@bp.get("/v2/info/stores")
+def stores_info():
+    from fakenova.errors import NotFound
+
+    raise NotFound("Multi backend is not supported at this site.")

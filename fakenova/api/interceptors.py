@@ -103,7 +103,9 @@ def _body():
     if "parsed_body" not in g:
         g.parsed_body = None
         mimetype = request.mimetype
-        if mimetype in JSON_TYPES or (not mimetype and request.content_length):
+        # Never a streamed body (image data) past the API body limit: the journal is not its copy.
+        small = (request.content_length or 0) <= backend().settings.max_body_size
+        if small and (mimetype in JSON_TYPES or (not mimetype and request.content_length)):
             try:
                 g.parsed_body = parse_json(request.get_data(cache=True))
             except (ValueError, UnicodeDecodeError, RequestEntityTooLarge):

@@ -3,7 +3,8 @@
 
 Each rule maps to a check: ``admin`` (role:admin), ``project_reader`` / ``project_member`` /
 ``project_manager`` (that role on the target project, or admin), ``owner`` (admin, or the user the
-target belongs to: key pairs), ``anyone`` or ``nobody``. A denial is Nova's
+target belongs to: key pairs), ``service`` (Nova's service_or_admin: role service or admin, for the
+APIs other services call), ``anyone`` or ``nobody``. A denial is Nova's
 403 "Policy doesn't allow {rule} to be performed."
 
 Overrides (``Settings.policy``, rule name -> value) take one of the level names of ``LEVELS`` or a
@@ -23,10 +24,13 @@ from fakenova.errors import Forbidden
 
 ADMIN, READER, MEMBER, MANAGER, ANYONE = "admin", "project_reader", "project_member", "project_manager", "anyone"
 OWNER, NOBODY = "owner", "nobody"
+# nova/policies/base.py SERVICE_ROLE = 'rule:service_or_admin' (role:service or role:admin), since Nova
+# 32.0.0 (2025.2) the default of the service-to-service APIs.
+SERVICE = "service_or_admin"
 
 # What the ``policy`` setting may say instead of a list of roles.
 LEVELS = {"admin": ADMIN, "reader": READER, "member": MEMBER, "manager": MANAGER, "anyone": ANYONE,
-          "nobody": NOBODY, "owner": OWNER}
+          "nobody": NOBODY, "owner": OWNER, "service": SERVICE}
 
 # keystone-manage bootstrap's role implications.
 IMPLIED_ROLES = {"admin": ("manager", "member", "reader"), "manager": ("member", "reader"), "member": ("reader",)}
@@ -88,7 +92,26 @@ RULES: dict[str, str] = {
     "os_compute_api:os-hypervisors:uptime": ADMIN,
     "os_compute_api:os-hypervisors:search": ADMIN,
     "os_compute_api:os-hypervisors:servers": ADMIN,
+    "os_compute_api:os-server-external-events:create": SERVICE,
+    "os_compute_api:extensions": ANYONE,
+    "os_compute_api:os-instance-usage-audit-log:list": ADMIN,
+    "os_compute_api:os-instance-usage-audit-log:show": ADMIN,
+    "os_compute_api:os-quota-class-sets:show": ADMIN,
+    "os_compute_api:os-quota-class-sets:update": ADMIN,
+    "os_compute_api:os-hosts:list": ADMIN,
+    "os_compute_api:os-hosts:show": ADMIN,
+    "os_compute_api:os-hosts:update": ADMIN,
+    "os_compute_api:os-hosts:reboot": ADMIN,
+    "os_compute_api:os-hosts:shutdown": ADMIN,
+    "os_compute_api:os-hosts:start": ADMIN,
     "os_compute_api:os-aggregates:index": ADMIN,
+    "os_compute_api:os-aggregates:create": ADMIN,
+    "os_compute_api:os-aggregates:show": ADMIN,
+    "os_compute_api:os-aggregates:update": ADMIN,
+    "os_compute_api:os-aggregates:delete": ADMIN,
+    "os_compute_api:os-aggregates:add_host": ADMIN,
+    "os_compute_api:os-aggregates:remove_host": ADMIN,
+    "os_compute_api:os-aggregates:set_metadata": ADMIN,
     # migration records (nova/policies/migrations.py, servers_migrations.py)
     "os_compute_api:os-migrations:index": MANAGER,
     "os_compute_api:os-migrations:index:all_projects": ADMIN,
@@ -146,8 +169,16 @@ RULES: dict[str, str] = {
     "os_compute_api:os-volumes-attachments:create": MEMBER,
     "os_compute_api:os-volumes-attachments:update": MEMBER,
     "os_compute_api:os-volumes-attachments:delete": MEMBER,
-    # role:service (Cinder calls it during a volume migration); none of the personas has that role
-    "os_compute_api:os-volumes-attachments:swap": NOBODY,
+    # the deprecated Cinder proxies (nova/policies/volumes.py), 2.1-2.35
+    **dict.fromkeys(("os_compute_api:os-volumes:list", "os_compute_api:os-volumes:detail",
+                     "os_compute_api:os-volumes:show", "os_compute_api:os-volumes:snapshots:list",
+                     "os_compute_api:os-volumes:snapshots:detail", "os_compute_api:os-volumes:snapshots:show"),
+                    READER),
+    **dict.fromkeys(("os_compute_api:os-volumes:create", "os_compute_api:os-volumes:delete",
+                     "os_compute_api:os-volumes:snapshots:create", "os_compute_api:os-volumes:snapshots:delete"),
+                    MEMBER),
+    # Cinder calls it during a volume migration (nova/policies/volumes_attachments.py: SERVICE_ROLE)
+    "os_compute_api:os-volumes-attachments:swap": SERVICE,
     "compute:server:topology:index": READER,
     "compute:server:topology:host:index": ADMIN,
     # key pairs belong to a user: admin, or the user the request names (nova/policies/keypairs.py)
@@ -239,6 +270,8 @@ def allowed(context, rule: str, target_project_id: str | None = None, *,
         return False
     if "admin" in roles:
         return True
+    if check == SERVICE:
+        return "service" in roles
     if check == ADMIN:
         return False
     if check == OWNER:

@@ -28,6 +28,29 @@ def quota_set(values: dict, version: APIVersion, project_id: str | None = None) 
     return {"quota_set": body}
 
 
+# Quota classes show the network-era resources up to 2.49 and server groups from 2.50 (Nova's
+# quota_classes.py FILTERED_QUOTAS_v250 / _v257 and EXTENDED_QUOTAS).
+CLASS_NETWORK_ERA = between(None, "2.49")
+_SERVER_GROUP_RESOURCES = ("server_groups", "server_group_members")
+
+
+def class_shown(name: str, version: APIVersion) -> bool:
+    if name in _NETWORK_ERA_RESOURCES:
+        return version in CLASS_NETWORK_ERA
+    if name in _SERVER_GROUP_RESOURCES:
+        return version not in CLASS_NETWORK_ERA
+    if name in _PERSONALITY_RESOURCES:
+        return version in PERSONALITY
+    return True
+
+
+def quota_class_set(values: dict, version: APIVersion, class_name: str | None = None) -> dict:
+    """The show answer has the class name as ``id``; the PUT answer has none."""
+    body = {} if class_name is None else {"id": class_name}
+    body.update((name, value) for name, value in values.items() if class_shown(name, version))
+    return {"quota_class_set": body}
+
+
 def detailed(limits: dict, used: dict) -> dict:
     # Nova no longer reserves quota; "reserved" is always 0.
     return {name: {"in_use": used[name], "limit": limit, "reserved": 0} for name, limit in limits.items()}

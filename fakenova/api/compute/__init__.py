@@ -20,12 +20,19 @@ from fakenova.api.compute import server_groups  # noqa: F401
 from fakenova.api.compute import server_diagnostics  # noqa: F401
 from fakenova.api.compute import server_topology  # noqa: F401
 from fakenova.api.compute import volume_attachments  # noqa: F401
+from fakenova.api.compute import volume_proxies  # noqa: F401
 from fakenova.api.compute import migrations  # noqa: F401
 from fakenova.api.compute import server_migrations  # noqa: F401
 from fakenova.api.compute import remote_consoles  # noqa: F401
 from fakenova.api.compute import services  # noqa: F401
 from fakenova.api.compute import hypervisors  # noqa: F401
 from fakenova.api.compute import aggregates  # noqa: F401
+from fakenova.api.compute import hosts  # noqa: F401
+from fakenova.api.compute import quota_class_sets  # noqa: F401
+from fakenova.api.compute import server_external_events  # noqa: F401
+from fakenova.api.compute import extensions  # noqa: F401
+from fakenova.api.compute import usage_audit_log  # noqa: F401
+from fakenova.api.compute import images  # noqa: F401
 from fakenova.api.compute import simple_tenant_usage  # noqa: F401
 from fakenova.api.compute import server_security_groups  # noqa: F401
 from fakenova.api.compute.blueprint import bp, prepare_request

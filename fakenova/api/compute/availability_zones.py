@@ -14,7 +14,7 @@ def list_availability_zones():
     policy.authorize(context(), "os_compute_api:os-availability-zone:list")
     return {"availabilityZoneInfo": [
         {"zoneName": name, "zoneState": {"available": True}, "hosts": None}
-        for name in availability_zones.zone_names()]}
+        for name in availability_zones.zone_names(backend())]}
 
 
 @route("/os-availability-zone/detail", methods=["GET"])

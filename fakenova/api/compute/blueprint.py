@@ -59,6 +59,9 @@ def route(rule: str, methods=("GET",), versions: VersionRange | None = None, **o
                 microversion.require(versions, version())
             return func(*args, **kwargs)
 
+        # Nova's router (routes.Mapper, nova/api/openstack/__init__.py ProjectMapper) matches a path
+        # exactly: "/servers/" or "/os-simple-tenant-usage/" is no route, so 404, never the list.
+        options.setdefault("strict_slashes", True)
         bp.add_url_rule(API_PREFIX + rule, view_func=wrapper, methods=list(methods), **options)
         return wrapper
 

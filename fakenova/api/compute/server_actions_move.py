@@ -24,6 +24,7 @@ EVACUATE_FORCE = between("2.29")                   # force read (2.29-2.67), Fal
 EVACUATE_ENDS_STOPPED = between("2.95")
 IMAGE_ID_IN_BODY = between("2.45")                 # createImage/createBackup: {"image_id"}, no Location
 IMAGE_METADATA_QUOTA = between(None, "2.38")       # maxImageMeta still applies
+REIMAGE_VOLUME = between("2.93")                   # rebuild a volume-backed server with another image
 
 _TRUE = ("1", "true", "on", "yes")
 
@@ -89,7 +90,8 @@ def evacuate(server_id: str, value: dict):
 
 @action("rebuild")
 def rebuild(server_id: str, value: dict):
-    server, admin_pass = server_moves.rebuild(backend(), context(), server_id, value)
+    server, admin_pass = server_moves.rebuild(backend(), context(), server_id, value,
+                                              reimage_allowed=version() in REIMAGE_VOLUME)
     response = jsonify(views.rebuilt(_env(), server, admin_pass))
     response.status_code = 202
     response.headers["Location"] = self_link("servers", server_id)

@@ -15,7 +15,7 @@ def list_server_ips(server_id):
     return jsonify({"addresses": server_addresses.listed(backend(), context(), server_id)})
 
 
-@route("/servers/<server_id>/ips/<path:network>")
+@route("/servers/<server_id>/ips/<network>")
 def show_server_ips_on_network(server_id, network):
     query("ips", "show")
     return jsonify({network: server_addresses.on_network(backend(), context(), server_id, network)})

@@ -1,4 +1,4 @@
-"""Compute version documents: GET /compute/ and GET /compute/v2.1 (no token needed)."""
+"""Compute version documents: GET /compute/, /compute/v2 and /compute/v2.1 (no token needed)."""
 
 from __future__ import annotations
 
@@ -25,12 +25,24 @@ def versions_index():
     return jsonify({"versions": [dict(v, links=_self(v["id"])) for v in (_V20, _V21)]})
 
 
+def _document(version: dict, media_version: str):
+    """nova/api/openstack/compute/views/versions.py build_version: self link first, then describedby."""
+    return jsonify({"version": dict(
+        version,
+        links=_self(version["id"]) + [{"rel": "describedby", "type": "text/html", "href": "http://docs.openstack.org/"}],
+        **{"media-types": [{"base": "application/json",
+                            "type": f"application/vnd.openstack.compute+json;version={media_version}"}]},
+    )})
+
+
 @bp.get("/v2.1")
 @bp.get("/v2.1/")
 def version_v21():
-    return jsonify({"version": dict(
-        _V21,
-        links=_self("v2.1") + [{"rel": "describedby", "type": "text/html", "href": "http://docs.openstack.org/"}],
-        **{"media-types": [{"base": "application/json",
-                            "type": "application/vnd.openstack.compute+json;version=2.1"}]},
-    )})
+    return _document(_V21, "2.1")
+
+
+@bp.get("/v2")
+@bp.get("/v2/")
+def version_v20():
+    """The legacy v2 endpoint serves the v2.0 document (versionsV21.py show: is_legacy_v2 -> 'v2.0')."""
+    return _document(_V20, "2")

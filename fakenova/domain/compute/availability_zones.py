@@ -18,9 +18,18 @@ SERVICES = (
 )
 
 
-def zone_names() -> list[str]:
-    """The zones users may pick from (the internal one is hidden), all available."""
-    return sorted({zone for _, _, zone in SERVICES} - {INTERNAL_ZONE})
+def zone_names(backend) -> list[str]:
+    """The zones users may pick from (the internal one is hidden), all available: each compute
+    host's zone, which host aggregates set (domain/compute/aggregates.py keeps the records' zone)."""
+    return sorted({zone for _, _, zone in _services(backend)} - {INTERNAL_ZONE})
+
+
+def _services(backend) -> list[tuple[str, str, str]]:
+    """(binary, host, zone) as the service records say now; SERVICES before they are seeded."""
+    records = getattr(backend.store, "services", {})
+    if not records:
+        return list(SERVICES)
+    return [(s["binary"], s["host"], s["zone"]) for s in sorted(records.values(), key=lambda s: s["id"])]
 
 
 def zone_hosts(backend) -> list[tuple[str, dict]]:
@@ -33,7 +42,7 @@ def zone_hosts(backend) -> list[tuple[str, dict]]:
     # "active" is enabled.
     records = {(s["binary"], s["host"]): s for s in getattr(backend.store, "services", {}).values()}
     zones: dict[str, dict] = {}
-    for binary, host, zone in SERVICES:
+    for binary, host, zone in _services(backend):
         record = records.get((binary, host)) or {}
         zones.setdefault(zone, {}).setdefault(host, {})[binary] = {
             "available": not record.get("forced_down"), "active": not record.get("disabled"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
+from fakenova.domain.volume import timing
 from fakenova.errors import Conflict
 
 # --- states (nova/objects/fields.py) -------------------------------------------------------------
@@ -217,17 +218,19 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
        steps=_UPLOAD_STEPS, duration="create_backup", check_lock=False, effects=("image_uploaded",)),
     _T("changePassword", (ACTIVE,), IDLE, {"task_state": "updating_password"}, steps=_end(ACTIVE),
        duration="change_password"),
+    # An image-backed server is snapshotted into Glance ("<name>-shelved") as it shelves.
     _T("shelve", (ACTIVE, STOPPED, PAUSED, SUSPENDED), IDLE, {"task_state": "shelving"},
-       steps=((0.5, {"task_state": "shelving_image_uploading"}),) + _end(SHELVED), duration="shelve",
-       then="shelved_offload_wait"),
+       steps=((0.0, {}, ("shelved_image_created",)),
+              (0.5, {"task_state": "shelving_image_uploading"}, ("image_upload_started",))) + _end(SHELVED),
+       duration="shelve", then="shelved_offload_wait", effects=("image_uploaded",)),
     # Not an API action: the wait before a shelved server is offloaded on its own.
     _T("shelved_offload_wait", (SHELVED,), IDLE, {}, steps=((1.0, {}),), duration="shelved_offload_time",
        must_have_launched=False, check_lock=False, then="shelveOffload"),
     _T("shelveOffload", (SHELVED,), IDLE, {"task_state": "shelving_offloading"},
-       steps=_end(SHELVED_OFFLOADED, host=None, node=None), duration="shelve_offload"),
+       steps=_end(SHELVED_OFFLOADED, host=None, node=None), duration="shelve_offload", effects=("volumes_parked",)),
     _T("unshelve", (SHELVED, SHELVED_OFFLOADED), IDLE, {"task_state": "unshelving"},
        steps=((0.3, {"task_state": "spawning", "host": "<host>", "node": "<host>"}),) + _end(ACTIVE),
-       duration="unshelve"),
+       duration="unshelve", effects=("volumes_reconnected", "shelved_image_removed")),
     _T("os-migrateLive", (ACTIVE, PAUSED), IDLE, {"task_state": "migrating"}, steps=_LIVE_MIGRATION_STEPS,
        duration="live_migrate", effects=("migration_completed",), on_failure=("migration_failed",)),
     # Checks only (nova/compute/api.py live_migrate_force_complete / live_migrate_abort): what they do
@@ -248,6 +251,8 @@ DEFAULT_DURATIONS = {
     "migrate": 5, "confirm_resize": 1, "revert_resize": 3, "rebuild": 5, "evacuate": 5, "create_image": 2,
     "create_backup": 2, "change_password": 0, "shelve": 3, "shelve_offload": 0, "unshelve": 4,
     "live_migrate": 5, "trigger_crash_dump": 0,
+    # Cinder's work (volumes from images, snapshots, ...) reads the same setting.
+    **timing.DEFAULT_DURATIONS,
 }
 
 # Where scheduled servers land: builds go to the first compute host; a move without a named

@@ -14,7 +14,12 @@ def seed(backend) -> None:
 
 
 def defaults(backend) -> dict:
-    return dict(seeds.QUOTAS, **backend.settings.quotas)
+    """Nova's [quota] options, then the "default" quota class, which overrides them for every project
+    (DbQuotaDriver.get_defaults)."""
+    return {**seeds.QUOTAS, **backend.settings.quotas, **backend.store.quota_classes.get(DEFAULT_CLASS, {})}
+
+
+DEFAULT_CLASS = "default"
 
 
 def limits_for(backend, project_id: str) -> dict:
@@ -121,6 +126,21 @@ def update_project(backend, project_id: str, requested: dict, *, force: bool = F
                                  f"already used and reserved {used[name]}.")
             values[_SETTING_NAMES.get(name, name)] = value
         backend.store.quotas.setdefault(project_id, {}).update(values)
+
+
+def class_quota_set(backend, name: str) -> dict:
+    """QUOTAS.get_class_quotas: the defaults overlaid with the class's own values, by API name."""
+    return _by_api_name({**defaults(backend), **backend.store.quota_classes.get(name, {})})
+
+
+def update_class(backend, name: str, requested: dict) -> None:
+    """PUT /os-quota-class-sets/{name}: Quotas.update_class / create_class for each value given;
+    no usage check (a class is no project)."""
+    if len(name) > 255:
+        raise BadRequest("quota_class_name has more than 255 characters.")
+    with backend.store.lock:
+        backend.store.quota_classes.setdefault(name, {}).update(
+            {_SETTING_NAMES.get(key, key): int(value) for key, value in requested.items()})
 
 
 def _unlimited_as_inf(value: int) -> float:

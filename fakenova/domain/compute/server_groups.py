@@ -7,7 +7,7 @@ compute host. Checked against nova/api/openstack/compute/server_groups.py, nova/
 from __future__ import annotations
 
 from fakenova.domain import paging, policy
-from fakenova.domain.compute import lifecycle, quotas
+from fakenova.domain.compute import quotas
 from fakenova.errors import BadRequest, Forbidden, NotFound
 
 _RULE = "os_compute_api:os-server-groups:"
@@ -103,26 +103,6 @@ def check_member_quota(backend, context, group: dict, count: int) -> None:
     used = sum(1 for m in live_members(backend, group) if servers[m]["user_id"] == context.user_id)
     if 0 <= allowed < used + count:
         raise Forbidden("Quota exceeded, too many servers in group")
-
-
-def placement_fault(backend, group: dict, count: int) -> str | None:
-    """Nova's scheduler on one compute host: the fault message when ``count`` more members cannot land.
-
-    Members that hold (or are about to get) the host count against anti-affinity's per-host limit
-    (1, or rules.max_server_per_host); the whole request fails together, as a multi-create does."""
-    if group["policy"] != "anti-affinity":
-        return None  # affinity is always met on one host; the soft policies never refuse
-    on_host = sum(1 for m in live_members(backend, group) if _placed(backend.store.servers[m]))
-    per_host = group["rules"].get("max_server_per_host", 1)
-    if on_host + count > per_host:
-        return NO_VALID_HOST
-    return None
-
-
-def _placed(server: dict) -> bool:
-    if server.get("host"):
-        return True
-    return server["vm_state"] == lifecycle.BUILDING and not (server.get("transition") or {}).get("fault")
 
 
 def add_members(group: dict, server_ids: list[str]) -> None:

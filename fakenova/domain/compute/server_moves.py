@@ -22,10 +22,14 @@ nova/compute/{api,manager,utils}.py and nova/conductor/manager.py (master, API 2
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
 from fakenova.domain import policy
-from fakenova.domain.compute import (boot_checks, compute_services, flavors, keypairs, lifecycle, migrations,
-                                     numa_cells, quotas, servers)
-from fakenova.domain.image import images
+from fakenova.domain.compute import (block_devices, boot_checks, compute_services, flavors, keypairs, lifecycle,
+                                     migrations, numa_cells, quotas, servers)
+from fakenova.domain.image import image_data, images
+from fakenova.domain.volume import snapshots, volume_quotas, volumes
 from fakenova.errors import BadRequest, Forbidden, NotFound
 
 KNOWN_HOSTS = lifecycle.COMPUTE_HOSTS
@@ -251,7 +255,7 @@ _REBUILD_FIELDS = {"description": "description", "metadata": "metadata", "access
                    "trusted_image_certificates": "trusted_certs", "hostname": "hostname"}
 
 
-def rebuild(backend, context, server_id: str, request: dict) -> tuple[dict, str]:
+def rebuild(backend, context, server_id: str, request: dict, *, reimage_allowed: bool = False) -> tuple[dict, str]:
     """The rebuild action with its (schema-validated) body; returns (server, admin password).
 
     The schema for the request's microversion admits only that version's keys, so a key present
@@ -280,14 +284,35 @@ def rebuild(backend, context, server_id: str, request: dict) -> tuple[dict, str]
         servers._check_metadata_quota(request.get("metadata") or {}, limits)
         servers._check_personality_quota(request.get("personality") or [], limits)
         boot_checks.check_active(image, image_ref)
+        volume_backed = block_devices.is_volume_backed(server)
+        if volume_backed and image["id"] != _root_volume_image(backend, server) and not reimage_allowed:
+            raise BadRequest(f"Image {image['id']} is unacceptable: Unable to rebuild with a different image for a "
+                             "volume-backed server.")
         boot_checks.check_flavor_fits_image(context, image, server["flavor"], image_size=int(image.get("size") or 0),
-                                            volume_root=not server["image_ref"])
+                                            volume_root=volume_backed)
 
         password = request["adminPass"] if "adminPass" in request else store.ids.choice(
             servers.PASSWORD_CHARS, servers.PASSWORD_LENGTH)
         _apply_rebuild(server, request, image, disk_config, password)
+        if volume_backed and image["id"] != _root_volume_image(backend, server):
+            _reimage_root_volume(backend, server, image)
         lifecycle.start(backend, server, "rebuild")
         return server, password
+
+
+def _reimage_root_volume(backend, server: dict, image: dict) -> None:
+    """2.93+: Nova re-images the root volume through Cinder's os-reimage; it now holds the new image."""
+    root = block_devices.root_mapping(server)
+    volume = backend.store.volumes.get(root["id"]) if root else None
+    if volume is not None:
+        volume["image_metadata"] = volumes.image_metadata(image)
+
+
+def _root_volume_image(backend, server: dict) -> str | None:
+    """The image the root volume was made from (its volume_image_metadata image_id)."""
+    root = block_devices.root_mapping(server)
+    volume = backend.store.volumes.get(root["id"]) if root else None
+    return (volume.get("image_metadata") or {}).get("image_id") if volume else None
 
 
 def _apply_rebuild(server: dict, request: dict, image: dict, disk_config: str | None, password: str) -> None:
@@ -309,7 +334,9 @@ def _apply_rebuild(server: dict, request: dict, image: dict, disk_config: str | 
         server["key_name"] = request["key_name"]  # null clears it
     for key, field in _REBUILD_FIELDS.items():
         if key in request:
-            server[field] = dict(request[key]) if key == "metadata" else request[key]
+            value = request[key]
+            server[field] = dict(value) if key == "metadata" else (
+                servers.access_ip(value) if key in servers.ACCESS_IPS else value)
 
 
 # --- snapshots and backups -----------------------------------------------------------------------
@@ -322,10 +349,13 @@ def create_image(backend, context, server_id: str, name: str, metadata: dict, *,
         policy.authorize(context, "os_compute_api:servers:create_image", server["project_id"])
         if check_metadata_quota:
             _check_image_metadata_quota(backend, context, metadata)
-        if not server["image_ref"]:
+        volume_backed = block_devices.is_volume_backed(server)
+        if volume_backed:
             policy.authorize(context, "os_compute_api:servers:create_image:allow_volume_backed",
                              server["project_id"])
         lifecycle.check(server, "createImage", context=context)
+        if volume_backed:
+            return _snapshot_volume_backed(backend, context, server, name.strip(), metadata)
         image = _new_image(backend, context, server, name.strip(), "snapshot", metadata)
         server["image_upload"] = {"image_id": image["id"]}
         lifecycle.start(backend, server, "createImage")
@@ -342,12 +372,41 @@ def create_backup(backend, context, server_id: str, name: str, backup_type: str,
         if check_metadata_quota:
             _check_image_metadata_quota(backend, context, metadata)
         lifecycle.check(server, "createBackup", context=context)
-        if not server["image_ref"]:
+        if block_devices.is_volume_backed(server):
             raise BadRequest("Backup is not supported for volume-backed instances.")
         image = _new_image(backend, context, server, name.strip(), "backup", dict(metadata, backup_type=backup_type))
         server["image_upload"] = {"image_id": image["id"], "backup_type": backup_type, "rotation": rotation}
         lifecycle.start(backend, server, "createBackup")
         return image
+
+
+def _snapshot_volume_backed(backend, context, server: dict, name: str, metadata: dict) -> dict:
+    """nova/compute/api.py snapshot_volume_backed: a Cinder snapshot of every volume (force), and an
+    active, empty Glance image whose block_device_mapping property boots from those snapshots."""
+    used = volume_quotas.usage(backend, context.project_id)["snapshots"]
+    limit = volume_quotas.QUOTA_DEFAULTS["snapshots"]
+    if 0 <= limit < used + len(server["volumes_attached"]):
+        raise Forbidden("Quota exceeded for snapshots: Requested 1, but already used "
+                        f"{used} of {limit} snapshots")
+    mappings = []
+    for bdm in server["volumes_attached"]:
+        volume = backend.store.volumes.get(bdm["id"])
+        if volume is None:
+            continue
+        snapshot = snapshots.create(backend, context, {"volume_id": volume["id"], "name": f"snapshot for {name}",
+                                                       "description": volume["description"]},
+                                    force=True, force_allowed=True)
+        mappings.append({"source_type": "snapshot", "destination_type": "volume", "snapshot_id": snapshot["id"],
+                         "volume_id": None, "image_id": None, "boot_index": bdm.get("boot_index"),
+                         "volume_size": volume["size"], "delete_on_termination": bool(bdm["delete_on_termination"]),
+                         "device_name": bdm.get("device"), "tag": None, "guest_format": None, "disk_bus": None,
+                         "device_type": None, "no_device": None, "volume_type": None})
+    image = _new_image(backend, context, server, name, "snapshot",
+                       dict(metadata, block_device_mapping=json.dumps(mappings), bdm_v2="True",
+                            root_device_name=block_devices.ROOT_DEVICE))
+    image.update(container_format="bare", disk_format="raw")
+    image_data.activate_empty(backend, image)
+    return image
 
 
 def _check_image_metadata_quota(backend, context, metadata: dict) -> None:
@@ -392,7 +451,7 @@ def _uploaded(backend, server: dict) -> None:
     if image is not None:
         with_data = images.new_record(backend, image_id=image["id"], name=image["name"], owner=image["owner"])
         image.update({key: with_data[key] for key in ("size", "virtual_size", "checksum", "os_hash_algo",
-                                                     "os_hash_value")})
+                                                     "os_hash_value", "zero_data")})
         image.update(status="active", container_format=image["container_format"] or "bare",
                      disk_format=image["disk_format"] or "qcow2", updated_at=backend.clock.time())
     if "backup_type" in upload:
@@ -417,7 +476,7 @@ def _rotate_backups(backend, server: dict, backup_type: str, rotation: int) -> N
     # Newest first; creation order breaks ties between backups made in the same second.
     backups.sort(key=lambda image: (image["created_at"], position[image["id"]]), reverse=True)
     for image in backups[rotation:]:
-        del store.images[image["id"]]
+        images.discard(backend, image["id"])
 
 
 # --- effects: what happens when a step or a whole transition ends ----------------------------------
@@ -462,7 +521,27 @@ def _migration_failed(backend, server: dict) -> None:
     server.update(old_flavor=None, new_flavor=None)
 
 
+def _shelved_image_created(backend, server: dict) -> None:
+    """nova/compute/api.py shelve: an image-backed server gets the image "<name>-shelved", recorded
+    as shelved_image_id in its system metadata; a volume-backed one keeps its volumes instead."""
+    if block_devices.is_volume_backed(server):
+        return
+    owner = SimpleNamespace(user_id=server["user_id"], project_id=server["project_id"])
+    image = _new_image(backend, owner, server, f"{server['name']}-shelved", "snapshot", {})
+    server["image_upload"] = {"image_id": image["id"]}
+    server["shelved_image_id"] = image["id"]
+
+
+def _shelved_image_removed(backend, server: dict) -> None:
+    """Unshelve deletes the shelved image (nova/compute/manager.py _delete_snapshot_of_shelved_instance)."""
+    image_id = server.pop("shelved_image_id", None)
+    if image_id:
+        images.discard(backend, image_id)
+
+
 lifecycle.EFFECTS.update({
+    "shelved_image_created": _shelved_image_created,
+    "shelved_image_removed": _shelved_image_removed,
     "new_flavor_applied": _new_flavor_applied,
     "resized": _resized,
     "resize_confirmed": _resize_confirmed,

@@ -18,8 +18,9 @@ import ipaddress
 import re
 
 from fakenova.domain import policy
-from fakenova.domain.compute import (block_devices, boot_checks, compute_services, flavors, instance_actions,
-                                     keypairs, lifecycle, numa_cells, quotas, server_groups, server_order)
+from fakenova.domain.compute import (availability_zones, block_devices, boot_checks, flavors, instance_actions,
+                                     keypairs, lifecycle, numa_cells, quotas, scheduler, server_groups,
+                                     server_order)
 from fakenova.domain.image import images
 from fakenova.domain.network import network_quotas, networks, ports, security_groups
 from fakenova.errors import APIError, BadRequest, Conflict, Forbidden, NotFound
@@ -96,11 +97,14 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                                  "is specified.")
     if request.get("hostname") and max_count > 1:
         raise BadRequest("Unable to allocate a single hostname to multiple instances")
-    if availability_zone and not forced_host and availability_zone != lifecycle.DEFAULT_AZ:
+    if availability_zone and not forced_host and availability_zone not in availability_zones.zone_names(backend):
         raise BadRequest("The requested availability zone is not available")
 
     with store.lock:
         image = _image(backend, context, image_ref) if image_ref else None
+        if image is not None and not bdms:
+            # A snapshot of a volume-backed server boots from the volume snapshots it names.
+            bdms = block_devices.from_image_mappings(image)
         group_ids = _security_group_ids(backend, context, request.get("security_groups"))
         plan = _network_plan(backend, context, request.get("networks"), requested_networks)
         key_name = request.get("key_name")
@@ -113,19 +117,20 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         if image is not None:
             boot_checks.check_active(image, image_ref)
             root_volume, root_volume_size = _root_volume(request)
+            root_volume = root_volume or any(m["boot_index"] == 0 for m in bdms)
             boot_checks.check_flavor_fits_image(context, image, flavor, image_size=int(image.get("size") or 0),
                                                 volume_root=root_volume, volume_size_gb=root_volume_size)
         group = server_groups.requested(backend, _scheduler_hints(body))
         count = _instances_within_quota(backend, context.project_id, flavor, min_count, max_count)
         count = _instances_within_port_quota(backend, context.project_id, plan, min_count, count)
-        block_devices.check_boot_volumes(backend, context, bdms, count)
-        unplaceable = None
+        block_devices.check_boot_volumes(backend, context, bdms, count, flavor)
+        # A volume-backed server's image properties come from its root volume (get_bdm_image_metadata).
+        root_image_properties = block_devices.root_image_properties(backend, context, bdms) if image is None else None
         if group is not None:
             server_groups.check_member_quota(backend, context, group, count)
-            unplaceable = server_groups.placement_fault(backend, group, count)
-        build_host = _schedule(backend, forced_host, requested_host)
-        if build_host is None:
-            unplaceable = unplaceable or server_groups.NO_VALID_HOST
+        hosts = scheduler.select_hosts(backend, count=count, forced_host=forced_host, requested_host=requested_host,
+                                       group=group, hints=_scheduler_hints(body), zone=availability_zone)
+        unplaceable = server_groups.NO_VALID_HOST if hosts is None else None
 
         reservation_id = "r-" + store.ids.choice(RESERVATION_CHARS, 8)
         admin_pass = request.get("adminPass") or store.ids.choice(PASSWORD_CHARS, PASSWORD_LENGTH)
@@ -140,12 +145,16 @@ def create(backend, context, body: dict, *, description_is_name: bool):
                 # Nova shows the groups by name, whether they were asked for by name or by id.
                 server["security_groups"] = sorted({store.security_groups[g]["name"] for g in group_ids})
             store.servers[server["id"]] = server
-            block_devices.connect_boot_volumes(backend, server, bdms)
-            if unplaceable:
-                # The scheduler refuses at once: no host, no ports, ERROR with its fault.
-                lifecycle.fail(backend, server, unplaceable)
+            if root_image_properties is not None:
+                server["image_properties"] = dict(root_image_properties)
+            # Nova's compute host makes the volumes a server boots from: not for a server never placed.
+            failure = block_devices.connect_boot_volumes(backend, context, server, bdms, make_volumes=not unplaceable)
+            failure = unplaceable or failure
+            if failure:
+                # The scheduler refuses at once (or Cinder refused a volume): no ports, ERROR with its fault.
+                lifecycle.fail(backend, server, failure)
             else:
-                server["requested_host"] = build_host
+                server["requested_host"] = hosts[index]
                 lifecycle.start(backend, server, "build", fault=_build_fault(backend, server))
                 _allocate_ports(backend, server, plan, group_ids)
             instance_actions.begin(backend, server, "create", context)
@@ -153,15 +162,6 @@ def create(backend, context, body: dict, *, description_is_name: bool):
         if group is not None:
             server_groups.add_members(group, [server["id"] for server in created])
     return created, reservation_id, admin_pass
-
-
-def _schedule(backend, forced_host: str | None, requested_host: str | None) -> str | None:
-    """Where a build lands: a forced host (az:host) as is; otherwise the requested host or the first
-    compute host whose service is enabled and up (ComputeFilter); None: NoValidHost."""
-    if forced_host:
-        return forced_host
-    candidates = [requested_host] if requested_host else lifecycle.COMPUTE_HOSTS
-    return next((host for host in candidates if compute_services.schedulable(backend, host)), None)
 
 
 def _scheduler_hints(body: dict) -> dict:
@@ -227,23 +227,68 @@ def _id_from_href(ref) -> str:
 
 
 def _block_devices(request: dict) -> list[dict]:
+    """The volume mappings of a create request, checked as nova/block_device.py from_api and
+    compute/api.py _validate_bdm do without looking anything up: one entry per volume the server
+    will have, {source (volume, image, snapshot, blank), uuid, size, delete_on_termination, tag,
+    boot_index, volume_type}. Local destinations (ephemeral, swap) stay on the server."""
     legacy, v2 = request.get("block_device_mapping") or [], request.get("block_device_mapping_v2") or []
     if legacy and v2:
         raise BadRequest("Using different block_device_mapping syntaxes is not allowed in the same request.")
-    attached = []
+    mappings = []
     for bdm in legacy:
-        if bdm.get("volume_id"):
+        source = "volume" if bdm.get("volume_id") else "snapshot" if bdm.get("snapshot_id") else None
+        if source:
             on_root = str(bdm.get("device_name") or "").rsplit("/", 1)[-1] == "vda"
-            attached.append({"id": bdm["volume_id"], "delete_on_termination": nova_boolean(bdm.get("delete_on_termination")),
-                             "tag": None, "boot_index": 0 if on_root else None})
+            mappings.append(_mapping(bdm, source, bdm.get("volume_id") or bdm.get("snapshot_id"),
+                                     0 if on_root else None))
+    boot_indexes = []
     for bdm in v2:
-        if bdm.get("destination_type", "volume" if bdm.get("source_type") == "volume" else "local") != "volume":
+        source = bdm.get("source_type") or "volume"
+        destination = bdm.get("destination_type") or ("volume" if source == "volume" else "local")
+        boot_index = _boot_index(bdm.get("boot_index"))
+        uuid = bdm.get("uuid") or bdm.get("volume_id") or bdm.get("snapshot_id") or bdm.get("image_id")
+        if source != "blank" and not uuid:
+            raise BadRequest("Block Device Mapping is Invalid: Missing device UUID.")
+        if source == "blank" and uuid:
+            raise BadRequest("Block Device Mapping is Invalid: Invalid device UUID.")
+        if bdm.get("volume_type") and destination == "local":
+            raise BadRequest("Block Device Mapping is Invalid: Specifying a volume_type with destination_type=local "
+                             "is not supported.")
+        if bdm.get("volume_type") and source == "volume":
+            raise BadRequest("Block Device Mapping is Invalid: Specifying volume type to existing volume is not "
+                             "supported.")
+        if boot_index is not None and boot_index >= 0:
+            boot_indexes.append(boot_index)
+        if destination != "volume":
+            if source == "image" and not (boot_index == 0 and uuid == request.get("imageRef")):
+                raise BadRequest("Block Device Mapping is Invalid: Mapping image to local is not supported.")
             continue
-        if bdm.get("source_type") != "volume" or not bdm.get("uuid"):
-            continue  # volumes Nova would create (from an image, a snapshot, blank) are not modelled
-        attached.append({"id": bdm["uuid"], "delete_on_termination": nova_boolean(bdm.get("delete_on_termination")),
-                         "tag": bdm.get("tag"), "boot_index": _boot_index(bdm.get("boot_index"))})
-    return attached
+        size = _volume_size(bdm.get("volume_size"))
+        if source == "image" and not size:
+            raise BadRequest("Images with destination_type 'volume' need to have a non-zero size specified")
+        if source == "blank" and not size:
+            raise BadRequest("Blank volumes (source: 'blank', dest: 'volume') need to have non-zero size")
+        mappings.append(_mapping(bdm, source, uuid, boot_index, size=size))
+    if v2:
+        if request.get("imageRef") and 0 not in boot_indexes:
+            boot_indexes.append(0)  # the image's own root disk
+        if sorted(boot_indexes) != list(range(len(boot_indexes))) or not boot_indexes:
+            raise BadRequest("Block Device Mapping is Invalid: Boot sequence for the instance and image/block device "
+                             "mapping combination is not valid.")
+    return mappings
+
+
+def _mapping(bdm: dict, source: str, uuid, boot_index, *, size=None) -> dict:
+    return {"source": source, "uuid": uuid, "size": size, "boot_index": boot_index, "tag": bdm.get("tag"),
+            "delete_on_termination": nova_boolean(bdm.get("delete_on_termination")),
+            "volume_type": bdm.get("volume_type")}
+
+
+def _volume_size(raw) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _boot_index(raw) -> int | None:
@@ -510,8 +555,8 @@ def _new_record(backend, context, request: dict, *, flavor, image, availability_
                                    if g.get("name")}),
         "requested_security_groups": request.get("security_groups"),
         "config_drive": "True" if config_drive is not None and nova_boolean(config_drive) else "",
-        "access_ip_v4": request.get("accessIPv4"),
-        "access_ip_v6": request.get("accessIPv6"),
+        "access_ip_v4": access_ip(request.get("accessIPv4")),
+        "access_ip_v6": access_ip(request.get("accessIPv6")),
         "auto_disk_config": request.get("OS-DCF:diskConfig", "MANUAL") == "AUTO",
         "availability_zone": availability_zone,
         "pinned_availability_zone": availability_zone,
@@ -558,6 +603,18 @@ def sanitize_hostname(name: str, default: str) -> str:
 
 # --- update and delete ---------------------------------------------------------------------------
 
+ACCESS_IPS = ("accessIPv4", "accessIPv6")
+
+
+def access_ip(value):
+    """Nova keeps access IPs as netaddr addresses (IPV4AddressField/IPV6AddressField in
+    nova/objects/fields.py) and shows their text: '0000:...:babe:220.12.22.2' reads back as
+    '::babe:dc0c:1602'. The schema already checked the format."""
+    if not value:
+        return value
+    return str(ipaddress.ip_address(value))
+
+
 UPDATABLE = {"name": "name", "description": "description", "hostname": "hostname",
              "accessIPv4": "access_ip_v4", "accessIPv6": "access_ip_v6"}
 
@@ -570,7 +627,7 @@ def update(backend, context, server_id: str, changes: dict) -> dict:
             _repin(server, changes["pinned_availability_zone"])
         for key, field in UPDATABLE.items():
             if key in changes:
-                server[field] = changes[key]
+                server[field] = access_ip(changes[key]) if key in ACCESS_IPS else changes[key]
         if "OS-DCF:diskConfig" in changes:
             server["auto_disk_config"] = changes["OS-DCF:diskConfig"] == "AUTO"
         server["updated_at"] = backend.clock.time()

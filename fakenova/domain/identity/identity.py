@@ -10,6 +10,7 @@ from fakenova.clock import isotime
 from fakenova.config import ConfigError
 from fakenova.domain import expiry, policy
 from fakenova.domain.context import RequestContext
+from fakenova.domain.identity import roles
 from fakenova.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from fakenova.seeds import stable_hex
 
@@ -20,7 +21,9 @@ def seed(backend) -> None:
     store, settings = backend.store, backend.settings
     for domain in settings.domains:
         _require(domain, ("id", "name"), "domains")
-        store.domains[domain["id"]] = {"id": domain["id"], "name": domain["name"], "enabled": True}
+        store.domains[domain["id"]] = {"id": domain["id"], "name": domain["name"],
+                                       "description": domain.get("description", ""), "enabled": True,
+                                       "tags": [], "options": {}}
     for project in settings.projects:
         _require(project, ("name",), "projects")
         domain_id = _domain_id(store, project.get("domain", "default"), "projects")
@@ -31,24 +34,37 @@ def seed(backend) -> None:
             "domain_id": domain_id,
             "description": project.get("description", ""),
             "enabled": True,
+            "tags": [],
+            "options": {},
+            "extra": {},
         }
+    granted = {}
     for user in settings.users:
         _require(user, ("name", "password"), "users")
+        if user.get("project"):
+            granted.setdefault(user["name"], {})[user["project"]] = list(user.get("roles", ["member", "reader"]))
+        for project_name, names in (user.get("projects") or {}).items():
+            granted.setdefault(user["name"], {})[project_name] = list(names)
+    roles.seed(backend, sorted({name for by_project in granted.values() for names in by_project.values()
+                                for name in names}))
+    for user in settings.users:
         domain_id = _domain_id(store, user.get("domain", "default"), "users")
         user_id = user.get("id") or stable_hex("user", user["name"])
-        assignments = {}
-        if user.get("project"):
-            assignments[_project_id(store, user["project"])] = list(user.get("roles", ["member", "reader"]))
-        for project_name, roles in (user.get("projects") or {}).items():
-            assignments[_project_id(store, project_name)] = list(roles)
+        project_ids = []
+        for project_name, names in granted.get(user["name"], {}).items():
+            project_id = _project_id(store, project_name)
+            project_ids.append(project_id)
+            for name in names:
+                roles.add_grant(store, "project", project_id, user_id, roles.find_by_name(store, name)["id"])
         store.users[user_id] = {
             "id": user_id,
             "name": user["name"],
             "password": str(user["password"]),
             "domain_id": domain_id,
-            "default_project_id": next(iter(assignments), None),
-            "assignments": assignments,
+            "default_project_id": project_ids[0] if project_ids else None,
             "enabled": True,
+            "options": {},
+            "extra": {},
         }
 
 
@@ -81,10 +97,6 @@ def verify_project_id(backend, context, project_id: str) -> None:
         return
     if project_id not in backend.store.projects:
         raise BadRequest(f"Project ID {project_id} is not a valid project.")
-
-
-def role_id(name: str) -> str:
-    return stable_hex("role", name)
 
 
 def _find_domain(store, ref: dict | None) -> dict | None:
@@ -138,8 +150,9 @@ def issue_token(backend, auth: dict) -> dict:
             if not isinstance(user_ref, dict):
                 raise BadRequest("Expecting to find user in password.")
             user = _find_user(store, user_ref)
-            if user is None or not user["enabled"] or user_ref.get("password") != user["password"]:
-                raise Unauthorized(AUTH_REQUIRED, hint=_login_refused(user, user_ref))
+            if (user is None or not user["enabled"] or user["password"] is None
+                    or user_ref.get("password") != user["password"] or not _domain_enabled(store, user)):
+                raise Unauthorized(AUTH_REQUIRED, hint=_login_refused(store, user, user_ref))
             expires_at = now + backend.settings.token_ttl
             audit_chain = []
         elif "token" in methods:
@@ -156,9 +169,11 @@ def issue_token(backend, auth: dict) -> dict:
         scope = auth.get("scope")
         if isinstance(scope, dict) and "project" in scope:
             project = _find_project(store, scope["project"] or {})
-            if project is None or project["id"] not in user["assignments"]:
+            if (project is None or not project["enabled"]
+                    or not roles.effective_role_names(store, user["id"], project["id"])):
                 raise Unauthorized(AUTH_REQUIRED, hint=(
                     f"no project {_ref(scope['project'])} to scope to" if project is None
+                    else f"project {project['name']!r} is disabled" if not project["enabled"]
                     else f"user {user['name']!r} has no role on project {project['name']!r}"))
         elif isinstance(scope, dict) and scope:
             # Domain and system scope are not part of this fake.
@@ -168,7 +183,6 @@ def issue_token(backend, auth: dict) -> dict:
             "id": store.ids.token(),
             "user_id": user["id"],
             "project_id": project["id"] if project else None,
-            "roles": user["assignments"].get(project["id"], []) if project else [],
             "methods": list(methods),
             "issued_at": now,
             "expires_at": expires_at,
@@ -233,7 +247,23 @@ def validate_token(backend, token_id) -> dict:
     now = backend.clock.time()
     if token is None or token["revoked"] or token["expires_at"] <= now:
         raise Unauthorized(AUTH_REQUIRED, hint=_token_refused(backend, token_id, token, now))
+    # Keystone works a token's roles out when it validates it: a revoked grant shows at once, and a
+    # project-scoped token with no role left on its project is no longer valid.
+    if token["project_id"] and not token_roles(backend.store, token):
+        raise Unauthorized(AUTH_REQUIRED, hint="no role left on the token's project")
     return token
+
+
+def token_roles(store, token) -> list[str]:
+    """The role names a token carries now: its project grants plus the roles they imply."""
+    if not token["project_id"]:
+        return []
+    return roles.effective_role_names(store, token["user_id"], token["project_id"])
+
+
+def _domain_enabled(store, user) -> bool:
+    domain = store.domains.get(user["domain_id"])
+    return bool(domain and domain["enabled"])
 
 
 # Keystone answers every refused login and token alike; these say which it was, for the request log.
@@ -243,11 +273,13 @@ def _ref(ref) -> str:
     return repr(ref.get("name") or ref.get("id"))
 
 
-def _login_refused(user, user_ref: dict) -> str:
+def _login_refused(store, user, user_ref: dict) -> str:
     if user is None:
         return f"no user {_ref(user_ref)} in that domain"
     if not user["enabled"]:
         return f"user {user['name']!r} is disabled"
+    if not _domain_enabled(store, user):
+        return f"the domain of user {user['name']!r} is disabled"
     return f"wrong password for user {user['name']!r}"
 
 
@@ -287,7 +319,7 @@ def context_for(backend, token_id) -> RequestContext:
         user_name=user["name"],
         project_id=project["id"] if project else None,
         project_name=project["name"] if project else None,
-        roles=tuple(token["roles"]),
+        roles=tuple(token_roles(backend.store, token)),
         token_id=token["id"],
         domain_id=user["domain_id"],
         policy=policy.compile_overrides(backend.settings.policy),
@@ -295,29 +327,10 @@ def context_for(backend, token_id) -> RequestContext:
 
 
 def projects_for_user(backend, user_id: str) -> list[dict]:
-    user = backend.store.users[user_id]
-    return [backend.store.projects[pid] for pid in user["assignments"] if pid in backend.store.projects]
+    store = backend.store
+    return [store.projects[pid] for pid in roles.projects_with_grants(store, user_id) if pid in store.projects]
 
 
 def require_admin(context: RequestContext, rule: str) -> None:
     if not context.is_admin:
         raise Forbidden(f"You are not authorized to perform the requested action: {rule}.")
-
-
-def get_project(backend, project_id: str) -> dict:
-    project = backend.store.projects.get(project_id)
-    if project is None:
-        raise NotFound(f"Could not find project: {project_id}.")
-    return project
-
-
-def get_user(backend, user_id: str) -> dict:
-    user = backend.store.users.get(user_id)
-    if user is None:
-        raise NotFound(f"Could not find user: {user_id}.")
-    return user
-
-
-def search_projects(backend, *, name: str | None = None, domain_id: str | None = None) -> list[dict]:
-    return [project for project in backend.store.projects.values()
-            if (name is None or project["name"] == name) and (domain_id is None or project["domain_id"] == domain_id)]

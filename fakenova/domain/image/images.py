@@ -6,8 +6,8 @@ os_hash_algo, os_hash_value, owner, tags, created_at, updated_at as epoch second
 properties in ``properties``. ``new_record`` builds one, for seeds and for Nova's createImage alike.
 
 Visibility and listing follow glance/db/sqlalchemy/api.py (checked against Glance 2025.x): a project
-sees public and community images and its own; ``shared`` images need an accepted membership, which
-this fake does not model, so they are seen by their owner only. Admins see everything.
+sees public and community images and its own; a ``shared`` image also shows to its members
+(``members.py``), in lists once they have accepted it. Admins see everything.
 """
 
 from __future__ import annotations
@@ -49,12 +49,21 @@ def new_record(backend, *, image_id: str, name: str, owner: str | None, status: 
                visibility: str = "public", container_format: str = "bare", disk_format: str = "qcow2",
                size: int | None = 21430272, virtual_size: int | None = 117440512, min_disk: int = 0,
                min_ram: int = 0, tags=(), properties: dict | None = None, protected: bool = False,
-               os_hidden: bool = False) -> dict:
-    """A complete image record (not stored). Hashes are derived from the name: there is no data."""
+               os_hidden: bool = False, zero_data: bool = True) -> dict:
+    """A complete image record (not stored). An active one's data reads as ``size`` zero bytes
+    (``zero_data``: seeds and Nova's snapshots), and its hashes are those of the zeros, so a download
+    verifies; with ``zero_data`` False the hashes come from the name and there is no data to read."""
     if visibility not in VISIBILITIES:
         raise ConfigError(f"images: visibility must be one of {', '.join(VISIBILITIES)}: {visibility!r}")
     now = backend.clock.time()
     has_data = status == "active"
+    zero_data = zero_data and has_data and size is not None
+    md5 = sha512 = None
+    if zero_data:
+        md5, sha512 = zero_digests(int(size))
+    elif has_data:
+        label = (name or image_id).encode()
+        md5, sha512 = hashlib.md5(label).hexdigest(), hashlib.sha512(label).hexdigest()
     return {
         "id": image_id,
         "name": name,
@@ -68,9 +77,10 @@ def new_record(backend, *, image_id: str, name: str, owner: str | None, status: 
         "virtual_size": int(virtual_size) if virtual_size is not None and has_data else None,
         "min_disk": int(min_disk),
         "min_ram": int(min_ram),
-        "checksum": hashlib.md5(name.encode()).hexdigest() if has_data else None,
+        "checksum": md5 if has_data else None,
         "os_hash_algo": "sha512" if has_data else None,
-        "os_hash_value": hashlib.sha512(name.encode()).hexdigest() if has_data else None,
+        "os_hash_value": sha512 if has_data else None,
+        "zero_data": zero_data,
         "owner": owner,
         "tags": list(tags),
         "properties": dict(properties or {}),
@@ -79,10 +89,49 @@ def new_record(backend, *, image_id: str, name: str, owner: str | None, status: 
     }
 
 
+# md5 and sha512 of N zero bytes for the seeded images' size, so start-up hashes nothing.
+_ZERO_DIGESTS = {21430272: ("7973f73037542b3c0683cf53eba75a0a",
+                            "0f4be2a84bbdab0c1c4ef5b24e2711f5814db1868c7718fe82ca67a94b077892c45cc0a78dff9d5c5ca23a81f5277ff1e"
+                            "6dd034711684d7f070fdefc040de133")}
+ZERO_CHUNK = bytes(1 << 20)
+
+
+def zero_digests(size: int) -> tuple[str, str]:
+    """(md5, sha512) of ``size`` zero bytes, computed once per size."""
+    if size not in _ZERO_DIGESTS:
+        md5, sha512 = hashlib.md5(), hashlib.sha512()
+        for chunk in zero_chunks(size):
+            md5.update(chunk)
+            sha512.update(chunk)
+        _ZERO_DIGESTS[size] = (md5.hexdigest(), sha512.hexdigest())
+    return _ZERO_DIGESTS[size]
+
+
+def zero_chunks(size: int):
+    """``size`` zero bytes, 1 MiB at a time."""
+    left = size
+    while left > 0:
+        chunk = ZERO_CHUNK if left >= len(ZERO_CHUNK) else bytes(left)
+        left -= len(chunk)
+        yield chunk
+
+
 def is_visible(image: dict, context) -> bool:
     if context.is_admin or image["visibility"] in ("public", "community"):
         return True
+    if image["visibility"] == "shared" and context.project_id in (image.get("members") or {}):
+        return True  # a member sees a shared image by id whatever its membership status
     return image["owner"] is not None and image["owner"] == context.project_id
+
+
+def _listed_for(image: dict, context, member_status: str) -> bool:
+    """Lists show another project's shared image only with the requested membership status."""
+    if image["visibility"] != "shared" or image["owner"] == context.project_id:
+        return True
+    membership = (image.get("members") or {}).get(context.project_id)
+    if membership is None:
+        return context.is_admin
+    return member_status == "all" or membership["status"] == member_status
 
 
 def get(backend, image_id: str, context=None) -> dict:
@@ -104,11 +153,17 @@ def delete(backend, image_id: str, context) -> None:
             raise Forbidden("You are not authorized to complete delete_image action.")
         if image["protected"]:
             raise Forbidden(f"Image {image_id} is protected and cannot be deleted.")
-        del backend.store.images[image_id]
+        discard(backend, image_id)
+
+
+def discard(backend, image_id: str) -> None:
+    """The image and its data are gone (no checks: Glance's delete, Nova's backup rotation)."""
+    backend.store.images.pop(image_id, None)
+    backend.store.image_data.pop(image_id, None)
 
 
 def search(backend, context, *, filters: dict, tags: list[str], sort: list[tuple[str, str]],
-           marker: str | None, limit: int) -> tuple[list[dict], bool]:
+           marker: str | None, limit: int, member_status: str = "accepted") -> tuple[list[dict], bool]:
     """Glance's image list: (page, whether the page is full so a next link is due).
 
     ``filters`` maps attribute -> raw query value (Glance takes one value per key); keys that are
@@ -119,7 +174,8 @@ def search(backend, context, *, filters: dict, tags: list[str], sort: list[tuple
     os_hidden = filters.pop("os_hidden", False)
     with backend.store.lock:
         images = [image for image in backend.store.images.values()
-                  if image["status"] not in HIDDEN_STATUSES and is_visible(image, context)]
+                  if image["status"] not in HIDDEN_STATUSES and is_visible(image, context)
+                  and _listed_for(image, context, member_status)]
         try:
             marker_image = get(backend, marker, context) if marker is not None else None
         except NotFound as exc:
@@ -263,15 +319,42 @@ def create(backend, context, body) -> dict:
         return record
 
 
-def update(backend, context, image_id: str, operations) -> dict:
-    """PATCH /v2/images/{id} with Glance's JSON-patch dialect (add, replace, remove on "/attr")."""
+PATCH_2_1 = "application/openstack-images-v2.1-json-patch"  # RFC 6902 style: {"op", "path", "value"}
+PATCH_2_0 = "application/openstack-images-v2.0-json-patch"  # {"add": "/path", "value"} (Tempest's)
+OPERATIONS = ("add", "remove", "replace")
+
+
+# volume_image_metadata keys that are Glance's own attributes, not properties of a new image.
+_CORE_IMAGE_METADATA = ("image_id", "image_name", "checksum", "container_format", "disk_format", "min_disk",
+                        "min_ram", "size")
+
+
+def add_from_volume(backend, context, *, name: str, disk_format: str, container_format: str, visibility: str,
+                    protected: bool, size: int, properties: dict) -> dict:
+    """Cinder's os-volume_upload_image: an image owned by the caller's project holding the volume's
+    bytes (size and hashes only: the volume has no data), with the origin image's properties."""
+    store = backend.store
+    with store.lock:
+        kept = {key: value for key, value in properties.items() if key not in _CORE_IMAGE_METADATA}
+        record = new_record(backend, image_id=store.ids.uuid(), name=name, owner=context.project_id,
+                            visibility=visibility, disk_format=disk_format, container_format=container_format,
+                            size=size, virtual_size=size, properties=kept, protected=protected,
+                            zero_data=False)
+        store.images[record["id"]] = record
+        return record
+
+
+def update(backend, context, image_id: str, operations, *, media_type: str = PATCH_2_1) -> dict:
+    """PATCH /v2/images/{id} with either of Glance's JSON-patch dialects (add, replace, remove on
+    "/attr"); glance/api/v2/images.py RequestDeserializer.update."""
     if not isinstance(operations, list):
         raise BadRequest("Request body must be a JSON array of operation objects.")
+    changes = [_parsed_operation(raw, media_type) for raw in operations]
     with backend.store.lock:
         image = _writable(backend, context, image_id)
         view = {key: image[key] for key in CORE_WRITABLE if key in image} | dict(image["properties"])
-        for operation in operations:
-            _apply(view, operation)
+        for op, name, value in changes:
+            _apply(view, op, name, value, strict_add=media_type == PATCH_2_0)
         # Only what the operations touched is checked (a seeded oddity elsewhere must not fail a patch).
         changed = {key: value for key, value in view.items()
                    if (image.get(key) if key in CORE_WRITABLE else image["properties"].get(key, _UNSET)) != value}
@@ -288,20 +371,6 @@ def update(backend, context, image_id: str, operations) -> dict:
         return image
 
 
-def upload(backend, context, image_id: str, data: bytes) -> None:
-    """PUT /v2/images/{id}/file: the data lands, the image turns active with its size and hashes."""
-    with backend.store.lock:
-        image = _writable(backend, context, image_id)
-        if image["status"] != "queued":
-            raise Conflict(f"Image status transition from {image['status']} to saving is not allowed")
-        if not image["disk_format"] or not image["container_format"]:
-            raise BadRequest("Properties disk_format, container_format must be set prior to saving data.")
-        image.update(status="active", size=len(data), checksum=hashlib.md5(data).hexdigest(),
-                     os_hash_algo="sha512", os_hash_value=hashlib.sha512(data).hexdigest(),
-                     virtual_size=len(data) if image["disk_format"] == "raw" else None,
-                     updated_at=backend.clock.time())
-
-
 def _writable(backend, context, image_id: str) -> dict:
     image = get(backend, image_id, context)
     if not context.is_admin and image["owner"] != context.project_id:
@@ -309,30 +378,52 @@ def _writable(backend, context, image_id: str) -> dict:
     return image
 
 
-def _apply(view: dict, operation) -> None:
-    if not isinstance(operation, dict) or operation.get("op") not in ("add", "replace", "remove"):
-        raise BadRequest("Operation objects must contain exactly one member named \"add\", \"remove\", or "
-                         "\"replace\".")
-    path = operation.get("path")
+def _parsed_operation(raw, media_type: str) -> tuple[str, str, object]:
+    """(op, attribute name, value or _UNSET) of one patch operation, with Glance's 400s."""
+    if not isinstance(raw, dict):
+        raise BadRequest("Operations must be JSON objects.")
+    if media_type == PATCH_2_0:
+        ops = [op for op in OPERATIONS if op in raw]
+        if len(ops) != 1:
+            raise BadRequest('Operation objects must contain exactly one member named "add", "remove", or '
+                             '"replace".' if not ops else 'Operation objects must contain only one member named '
+                             '"add", "remove", or "replace".')
+        op, path = ops[0], raw[ops[0]]
+    else:
+        op = raw.get("op")
+        if op is None:
+            raise BadRequest("Unable to find `op` in JSON Schema change. It must be one of the following: "
+                             "add, remove, replace.")
+        if op not in OPERATIONS:
+            raise BadRequest(f"Invalid operation: `{op}`. It must be one of the following: add, remove, replace.")
+        if "path" not in raw:
+            raise BadRequest("Unable to find 'path' in JSON Schema change")
+        path = raw["path"]
+    if op != "remove" and "value" not in raw:
+        raise BadRequest(f"Operation \"{op}\" requires a member named \"value\".")
     if not isinstance(path, str) or not path.startswith("/") or path.count("/") != 1 or path == "/":
         raise BadRequest(f"Invalid JSON pointer for this resource: '{path}'")
-    name = path[1:]
+    name = path[1:].replace("~1", "/").replace("~0", "~")
     if name in READ_ONLY or name == "id":  # an id is chosen at create time only
         raise Forbidden(f"Attribute '{name}' is read-only.")
-    if name in RESERVED:
+    if name in RESERVED or name.startswith("os_glance"):
         raise Forbidden(f"Attribute '{name}' is reserved.")
-    if operation["op"] == "remove":
+    return op, name, raw.get("value", _UNSET)
+
+
+def _apply(view: dict, op: str, name: str, value, *, strict_add: bool) -> None:
+    if op == "remove":
         if name in CORE_WRITABLE:
             raise Forbidden(f"Property {name} may not be removed.")
         if name not in view:
             raise Conflict(f"Property {name} does not exist.")
         del view[name]
         return
-    if "value" not in operation:
-        raise BadRequest(f"Operation \"{operation['op']}\" requires a member named \"value\".")
-    if operation["op"] == "replace" and name not in view and name not in CORE_WRITABLE:
+    if op == "replace" and name not in view and name not in CORE_WRITABLE:
         raise Conflict(f"Property {name} does not exist.")
-    view[name] = operation["value"]
+    if op == "add" and strict_add and name in view and name not in CORE_WRITABLE:
+        raise Conflict(f"Property {name} already present.")
+    view[name] = value
 
 
 def _checked_writes(context, body, *, creating: bool) -> dict:
@@ -344,7 +435,7 @@ def _checked_writes(context, body, *, creating: bool) -> dict:
     for name in body:
         if name in READ_ONLY:
             raise Forbidden(f"Attribute '{name}' is read-only.")
-        if name in RESERVED:
+        if name in RESERVED or name.startswith("os_glance"):
             raise Forbidden(f"Attribute '{name}' is reserved.")
     error = _schema_error(body)
     if error is not None:

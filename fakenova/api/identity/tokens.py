@@ -1,16 +1,16 @@
-"""Keystone v3 subset at /identity: discovery, tokens, projects, and the service catalog."""
+"""Keystone v3 at /identity: discovery, tokens, the service catalog and a user's own projects."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
 from fakenova.api.common import authenticate, backend, base_url, json_body
+from fakenova.api.identity.blueprint import bp, collection
+from fakenova.api.identity.views import project_view
 from fakenova.clock import micro_z
-from fakenova.domain.identity import identity
+from fakenova.domain.identity import directory, identity, roles
 from fakenova.errors import BadRequest
 from fakenova.seeds import stable_hex
-
-bp = Blueprint("identity", __name__, url_prefix="/identity")
 
 V3_UPDATED = "2024-04-03T00:00:00Z"
 V3_ID = "v3.14"
@@ -99,7 +99,7 @@ def token_body(token: dict, *, with_catalog: bool = True) -> dict:
         project = store.projects[token["project_id"]]
         body["project"] = {"id": project["id"], "name": project["name"], "domain": _domain_ref(project["domain_id"])}
         body["is_domain"] = False
-        body["roles"] = [{"id": identity.role_id(name), "name": name} for name in token["roles"]]
+        body["roles"] = [{"id": roles.role_id(name), "name": name} for name in identity.token_roles(store, token)]
         if with_catalog:
             body["catalog"] = catalog(project["id"])
     return {"token": body}
@@ -137,51 +137,10 @@ def revoke_token():
     return Response(status=204)
 
 
-def _project_view(project: dict) -> dict:
-    return {
-        "id": project["id"],
-        "name": project["name"],
-        "domain_id": project["domain_id"],
-        "description": project["description"],
-        "enabled": project["enabled"],
-        "parent_id": project["domain_id"],
-        "is_domain": False,
-        "tags": [],
-        "options": {},
-        "links": {"self": f"{base_url()}/identity/v3/projects/{project['id']}"},
-    }
-
-
-def _project_list(projects, path: str):
-    return jsonify({
-        "projects": [_project_view(project) for project in projects],
-        "links": {"self": f"{base_url()}/identity/v3/{path}", "previous": None, "next": None},
-    })
-
-
 @bp.get("/v3/auth/projects")
 def auth_projects():
     context = authenticate()
-    return _project_list(identity.projects_for_user(backend(), context.user_id), "auth/projects")
-
-
-@bp.get("/v3/projects")
-def list_projects():
-    """Admin only, as Keystone's identity:list_projects; `openstack quota set PROJECT` looks here."""
-    context = authenticate()
-    identity.require_admin(context, "identity:list_projects")
-    projects = identity.search_projects(backend(), name=request.args.get("name"),
-                                        domain_id=request.args.get("domain_id"))
-    return _project_list(projects, "projects")
-
-
-@bp.get("/v3/projects/<project_id>")
-def show_project(project_id: str):
-    context = authenticate()
-    project = identity.get_project(backend(), project_id)
-    if project["id"] != context.project_id:
-        identity.require_admin(context, "identity:get_project")
-    return jsonify({"project": _project_view(project)})
+    return collection("projects", [project_view(p) for p in identity.projects_for_user(backend(), context.user_id)])
 
 
 @bp.get("/v3/users/<user_id>/projects")
@@ -189,8 +148,8 @@ def user_projects(user_id: str):
     context = authenticate()
     if user_id != context.user_id:
         identity.require_admin(context, "identity:list_user_projects")
-    identity.get_user(backend(), user_id)
-    return _project_list(identity.projects_for_user(backend(), user_id), f"users/{user_id}/projects")
+    directory.get_user(backend(), user_id)
+    return collection("projects", [project_view(p) for p in identity.projects_for_user(backend(), user_id)])
 
 
 @bp.get("/v3/auth/catalog")
