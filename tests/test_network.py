@@ -185,15 +185,16 @@ def test_create_port_allocates_addresses_and_default_security_group(api, backend
     port = create_port(api, private["id"], name="p1", device_id="dev-1", device_owner="compute:nova")
     assert port["name"] == "p1" and port["status"] == "ACTIVE" and port["network_id"] == private["id"]
     # IPv4 from the pool; on the SLAAC subnet the EUI-64 address of the port's MAC (neutron/ipam).
+    # 10.0.0.2 is the network's OVN metadata port's (see test_network_metadata_port.py).
     assert [ip["ip_address"] for ip in port["fixed_ips"]] == [
-        "10.0.0.2", eui64("fd6c:5a3e:4b1f::/64", port["mac_address"])]
+        "10.0.0.3", eui64("fd6c:5a3e:4b1f::/64", port["mac_address"])]
     assert port["mac_address"].startswith("fa:16:3e:")
     assert port["tenant_id"] == port["project_id"] == project_id(backend, "demo")
     default_group = api.get(f"{V2}/security-groups").get_json()["security_groups"][0]
     assert port["security_groups"] == [default_group["id"]]
     assert port["binding:vnic_type"] == "normal" and "binding:host_id" not in port
     second = create_port(api, private["id"])
-    assert second["fixed_ips"][0]["ip_address"] == "10.0.0.3" and second["status"] == "DOWN"
+    assert second["fixed_ips"][0]["ip_address"] == "10.0.0.4" and second["status"] == "DOWN"
 
 
 def test_port_filters_device_id_and_fixed_ips(api, backend):
@@ -201,11 +202,11 @@ def test_port_filters_device_id_and_fixed_ips(api, backend):
     first = create_port(api, private["id"], device_id="server-a")
     create_port(api, private["id"], device_id="server-b")
     assert listed(api.get(f"{V2}/ports?device_id=server-a"), "ports", "id") == [first["id"]]
-    assert listed(api.get(f"{V2}/ports?fixed_ips=ip_address=10.0.0.2"), "ports", "id") == [first["id"]]
+    assert listed(api.get(f"{V2}/ports?fixed_ips=ip_address=10.0.0.3"), "ports", "id") == [first["id"]]
     subnet = by_name(backend, "subnets", "private-subnet")["id"]
     both = api.get(f"{V2}/ports?fixed_ips=subnet_id={subnet}&fixed_ips=ip_address_substr=10.0.0.")
-    # ... and router1's interface on the private subnet (10.0.0.1).
-    assert len(both.get_json()["ports"]) == 3
+    # ... and router1's interface on the private subnet (10.0.0.1) and the metadata port (10.0.0.2).
+    assert len(both.get_json()["ports"]) == 4
     response = api.get(f"{V2}/ports?fixed_ips=bogus")
     assert response.status_code == 400
     assert response.get_json()["NeutronError"]["type"] == "InvalidInput"
@@ -256,7 +257,7 @@ def test_port_visibility_owner_network_owner_and_admin(api, backend):
     demos = create_port(api, private["id"], user="demo")
     # demo owns the private network, so it sees alt_demo's port on it, as Neutron's get_port allows.
     assert listed(api.get(f"{V2}/ports?device_owner=", user="demo"), "ports", "id") == sorted([alts["id"], demos["id"]])
-    assert listed(api.get(f"{V2}/ports", user="alt_demo"), "ports", "id") == [alts["id"]]
+    assert listed(api.get(f"{V2}/ports?device_owner=", user="alt_demo"), "ports", "id") == [alts["id"]]
     response = api.get(f"{V2}/ports/{demos['id']}", user="alt_demo")
     assert response.status_code == 404
     assert response.get_json() == neutron_error("PortNotFound", f"Port {demos['id']} could not be found.")
@@ -354,13 +355,13 @@ def test_floating_ip_lifecycle(api, backend):
     associated = api.put(f"{V2}/floatingips/{fip['id']}", json={"floatingip": {"port_id": port["id"]}})
     assert associated.status_code == 200
     body = associated.get_json()["floatingip"]
-    assert (body["port_id"], body["fixed_ip_address"], body["status"]) == (port["id"], "10.0.0.2", "ACTIVE")
+    assert (body["port_id"], body["fixed_ip_address"], body["status"]) == (port["id"], "10.0.0.3", "ACTIVE")
     assert body["port_details"]["device_id"] == "server-1"
     assert body["router_id"] == by_name(backend, "routers", "router1")["id"]
     assert body["revision_number"] == 1
     record = backend.store.floatingips[fip["id"]]
     assert {k: record[k] for k in ("floating_ip_address", "port_id", "fixed_ip_address", "status")} == {
-        "floating_ip_address": "172.24.4.3", "port_id": port["id"], "fixed_ip_address": "10.0.0.2", "status": "ACTIVE"}
+        "floating_ip_address": "172.24.4.3", "port_id": port["id"], "fixed_ip_address": "10.0.0.3", "status": "ACTIVE"}
     assert listed(api.get(f"{V2}/floatingips?port_id={port['id']}"), "floatingips", "id") == [fip["id"]]
 
     second = create_fip(api, backend)
@@ -383,7 +384,7 @@ def test_create_associated_and_released_when_the_server_ports_go(api, backend):
     port = create_port(api, by_name(backend, "networks", "private")["id"], device_id="server-9",
                        device_owner="compute:nova")
     fip = create_fip(api, backend, port_id=port["id"])
-    assert fip["status"] == "ACTIVE" and fip["fixed_ip_address"] == "10.0.0.2"
+    assert fip["status"] == "ACTIVE" and fip["fixed_ip_address"] == "10.0.0.3"
     assert api.delete(f"{V2}/ports/{port['id']}").status_code == 204
     shown = api.get(f"{V2}/floatingips/{fip['id']}").get_json()["floatingip"]
     assert (shown["port_id"], shown["fixed_ip_address"], shown["status"]) == (None, None, "DOWN")
@@ -454,7 +455,7 @@ def test_cli_port_create_list_delete(live):
     assert created["name"] == "cli-port"
     rows = [row for row in live.openstack("port", "list", "-f", "json") if row["Name"]]
     assert [row["Name"] for row in rows] == ["cli-port"]
-    assert "10.0.0.2" in str(rows[0]["Fixed IP Addresses"])
+    assert "10.0.0.3" in str(rows[0]["Fixed IP Addresses"])
     live.openstack("port", "delete", "cli-port")
     assert [row for row in live.openstack("port", "list", "-f", "json") if row["Name"]] == []
 
@@ -472,7 +473,7 @@ def test_sdk_networks_and_floating_ip_attach(live):
     fip = conn.network.create_ip(floating_network_id=public.id)
     assert fip.status == "DOWN" and fip.floating_ip_address.startswith("172.24.4.")
     fip = conn.network.update_ip(fip, port_id=port.id)
-    assert (fip.port_id, fip.fixed_ip_address, fip.status) == (port.id, "10.0.0.2", "ACTIVE")
+    assert (fip.port_id, fip.fixed_ip_address, fip.status) == (port.id, "10.0.0.3", "ACTIVE")
     assert [ip.id for ip in conn.network.ips(port_id=port.id)] == [fip.id]
     conn.network.delete_ip(fip)
     assert list(conn.network.ips()) == []

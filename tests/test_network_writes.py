@@ -333,13 +333,13 @@ def test_port_update_fixed_ips_groups_pairs_and_options(api, backend, network):
     first = create(api, "subnet", network_id=network["id"], ip_version=4, cidr="10.60.0.0/24")
     second = create(api, "subnet", network_id=network["id"], ip_version=4, cidr="10.61.0.0/24")
     port = create(api, "port", network_id=network["id"], name="p")
-    assert port["fixed_ips"] == [{"subnet_id": first["id"], "ip_address": "10.60.0.2"}]
+    assert port["fixed_ips"] == [{"subnet_id": first["id"], "ip_address": "10.60.0.3"}]  # .2: metadata port
     group = create(api, "security_group", name="g")
     changed = ok(api.put(f"{V2}/ports/{port['id']}", json={"port": {
         "name": "q", "fixed_ips": [{"subnet_id": second["id"]}], "security_groups": [group["id"]],
         "allowed_address_pairs": [{"ip_address": "10.70.0.0/24"}],
         "extra_dhcp_opts": [{"opt_name": "bootfile-name", "opt_value": "pxelinux.0"}]}}), 200)["port"]
-    assert changed["fixed_ips"] == [{"subnet_id": second["id"], "ip_address": "10.61.0.2"}]
+    assert changed["fixed_ips"] == [{"subnet_id": second["id"], "ip_address": "10.61.0.3"}]
     assert changed["security_groups"] == [group["id"]]
     assert changed["allowed_address_pairs"] == [{"ip_address": "10.70.0.0/24", "mac_address": port["mac_address"]}]
     assert changed["extra_dhcp_opts"] == [{"opt_name": "bootfile-name", "opt_value": "pxelinux.0", "ip_version": 4}]
@@ -505,7 +505,7 @@ def test_floating_ip_needs_a_router_to_the_external_network(api, backend):
     router = create(api, "router", name="r", external_gateway_info={"network_id": public})
     ok(api.put(f"{V2}/routers/{router['id']}/add_router_interface", json={"subnet_id": subnet["id"]}), 200)
     fip = create(api, "floatingip", floating_network_id=public, port_id=port["id"])
-    assert (fip["router_id"], fip["fixed_ip_address"], fip["status"]) == (router["id"], "10.110.0.2", "ACTIVE")
+    assert (fip["router_id"], fip["fixed_ip_address"], fip["status"]) == (router["id"], "10.110.0.3", "ACTIVE")
     # The router cannot lose its gateway while the floating IP needs it.
     response = api.put(f"{V2}/routers/{router['id']}", json={"router": {"external_gateway_info": {}}})
     assert fault(response)[0] == 409
@@ -588,7 +588,7 @@ def test_nova_boots_on_a_new_network_and_refuses_one_without_subnet(api, backend
     assert booted.status_code == 202, booted.get_data(as_text=True)
     server = booted.get_json()["server"]["id"]
     (port,) = ok(api.get(f"{V2}/ports?device_id={server}"), 200)["ports"]
-    assert port["fixed_ips"][0]["ip_address"] == "10.140.0.2" and port["device_owner"] == "compute:nova"
+    assert port["fixed_ips"][0]["ip_address"] == "10.140.0.3" and port["device_owner"] == "compute:nova"
     response = _boot(api, [{"port": port["id"]}])
     assert fault(response) == (409, {"conflictingRequest": {"code": 409, "message": (
         f"Port {port['id']} is still in use.")}})

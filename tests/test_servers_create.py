@@ -151,7 +151,7 @@ def test_networks_none_and_auto(api, instant):
     assert show(api, nothing["id"])["addresses"] == {}
     addresses = show(api, auto["id"])["addresses"]
     # On the SLAAC subnet the port has the EUI-64 address of its fa:16:3e MAC (neutron/ipam).
-    assert [a["addr"] for a in addresses["private"]][0] == "10.0.0.2"
+    assert [a["addr"] for a in addresses["private"]][0] == "10.0.0.3"
     assert addresses["private"][1]["addr"].startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")
     assert "security_groups" not in show(api, nothing["id"])  # no ports, nothing to read groups from
 
@@ -275,7 +275,7 @@ def test_openstacksdk_create_server_waits_for_active(live, monkeypatch):
     assert server.status == "ACTIVE"
     # auto_ip: the SDK put a floating IP on the server's port; Nova shows it beside the fixed ones.
     kinds = [(a["addr"], a["OS-EXT-IPS:type"]) for a in server.addresses["private"]]
-    assert kinds[0] == ("10.0.0.2", "fixed") and kinds[1][1] == "fixed"
+    assert kinds[0] == ("10.0.0.3", "fixed") and kinds[1][1] == "fixed"
     assert kinds[1][0].startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")  # SLAAC: EUI-64 of the port's MAC
     assert kinds[2][1] == "floating" and kinds[2][0].startswith("172.24.4.")
     conn.delete_server(server.id, wait=True, timeout=60)
@@ -312,7 +312,7 @@ def test_cli_server_create_wait(live, monkeypatch):
                             "private", "--wait", "cli-vm", "-f", "json")
     assert server["status"] == "ACTIVE" and server["name"] == "cli-vm"
     v4, v6 = server["addresses"]["private"]
-    assert v4 == "10.0.0.2" and v6.startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")  # SLAAC: EUI-64
+    assert v4 == "10.0.0.3" and v6.startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")  # SLAAC: EUI-64
     result = live.openstack("server", "create", "--image", IMAGE_NAME, "--flavor", "nope", "--network",
                             "private", "x", check=False)
     assert result.returncode != 0

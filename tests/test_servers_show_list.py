@@ -258,7 +258,7 @@ def test_novaclient_list_and_get(live):
     live.backend.clock.advance(5)
     (listed,) = nova.servers.list()
     assert listed.status == "ACTIVE" and listed.flavor["original_name"] == "m1.tiny"
-    assert nova.servers.get(listed.id).addresses["private"][0]["addr"] == "10.0.0.2"
+    assert nova.servers.get(listed.id).addresses["private"][0]["addr"] == "10.0.0.3"
     assert [s.name for s in nova.servers.list(search_opts={"name": "^nc$"})] == ["nc"]
 
 
@@ -269,7 +269,7 @@ def test_cli_server_list_and_show(live, monkeypatch):
     (row,) = live.openstack("server", "list", "-f", "json")
     assert (row["Name"], row["Status"], row["Flavor"]) == ("cli-vm", "ACTIVE", "m1.tiny")
     v4, v6 = row["Networks"]["private"]
-    assert v4 == "10.0.0.2" and v6.startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")  # SLAAC: EUI-64
+    assert v4 == "10.0.0.3" and v6.startswith("fd6c:5a3e:4b1f:0:f816:3eff:fe")  # SLAAC: EUI-64
     shown = live.openstack("server", "show", "cli-vm", "-f", "json")
     assert shown["id"] == row["ID"] and shown["status"] == "ACTIVE"
     missing = live.openstack("server", "show", "nope", check=False)

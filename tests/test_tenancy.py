@@ -40,6 +40,9 @@ HOSTS = "hosts_client.HostsClient"
 IMAGES = "images_client.ImagesClient"
 SNAPSHOTS = "snapshots_client.SnapshotsClient"
 VOLUMES = "volumes_client.VolumesClient"
+SECURITY_GROUPS = "security_groups_client.SecurityGroupsClient"
+FLOATING_IPS = "floating_ips_client.FloatingIPsClient"
+TENANT_NETWORKS = "tenant_networks_client.TenantNetworksClient"
 # FlavorsClient checks extra specs with a module of its own, outside its schema_versions_info.
 EXTRA_SPECS = "flavors_extra_specs"
 # ... and flavor access with another.
@@ -209,6 +212,68 @@ ROWS = [
     Row("DELETE", "/os-snapshots/<snapshot_id>", "/os-snapshots/{snapshot}",
         "os_compute_api:os-volumes:snapshots:delete", MEMBER, (202, 404), target="own",
         tempest=(SNAPSHOTS, "delete_snapshot")),
+    # Nova's Neutron security group proxies, 2.1-2.35 (nova/policies/security_groups.py): the policy
+    # target is the caller's own project; another project's group is then Neutron's 404
+    Row("GET", "/os-security-groups", "/os-security-groups", "os_compute_api:os-security-groups:get", READER, 200,
+        target="own", tempest=(SECURITY_GROUPS, "list_security_groups")),
+    Row("GET", "/os-security-groups/<group_id>", "/os-security-groups/{secgroup}",
+        "os_compute_api:os-security-groups:show", READER, (200, 404), target="own",
+        tempest=(SECURITY_GROUPS, "get_security_group")),
+    Row("POST", "/os-security-groups", "/os-security-groups", "os_compute_api:os-security-groups:create", MEMBER,
+        200, target="own", body={"security_group": {"name": "new", "description": ""}},
+        tempest=(SECURITY_GROUPS, "get_security_group")),
+    Row("PUT", "/os-security-groups/<group_id>", "/os-security-groups/{secgroup}",
+        "os_compute_api:os-security-groups:update", MEMBER, (200, 404), target="own",
+        body={"security_group": {"name": "renamed", "description": ""}},
+        tempest=(SECURITY_GROUPS, "update_security_group")),
+    Row("DELETE", "/os-security-groups/<group_id>", "/os-security-groups/{spare_secgroup}",
+        "os_compute_api:os-security-groups:delete", MEMBER, (202, 404), target="own",
+        tempest=(SECURITY_GROUPS, "delete_security_group")),
+    Row("POST", "/os-security-group-rules", "/os-security-group-rules",
+        "os_compute_api:os-security-groups:rule:create", MEMBER, (200, 404), target="own",
+        body=lambda world: {"security_group_rule": {"parent_group_id": world["secgroup"], "ip_protocol": "udp",
+                                                    "from_port": 53, "to_port": 53}},
+        tempest=(SECURITY_GROUPS, "create_security_group_rule")),
+    Row("DELETE", "/os-security-group-rules/<rule_id>", "/os-security-group-rules/{secgroup_rule}",
+        "os_compute_api:os-security-groups:rule:delete", MEMBER, (202, 404), target="own",
+        tempest=(SECURITY_GROUPS, "delete_security_group_rule")),
+    # ... and the floating IP proxies (nova/policies/floating_ips.py, floating_ip_pools.py)
+    Row("GET", "/os-floating-ip-pools", "/os-floating-ip-pools", "os_compute_api:os-floating-ip-pools", ANYONE,
+        200, target="own"),
+    Row("GET", "/os-floating-ips", "/os-floating-ips", "os_compute_api:os-floating-ips:list", READER, 200,
+        target="own", tempest=(FLOATING_IPS, "list_floating_ips")),
+    Row("POST", "/os-floating-ips", "/os-floating-ips", "os_compute_api:os-floating-ips:create", MEMBER, 200,
+        target="own", body={"pool": "public"}, tempest=(FLOATING_IPS, "create_get_floating_ip")),
+    Row("GET", "/os-floating-ips/<fip_id>", "/os-floating-ips/{fip}", "os_compute_api:os-floating-ips:show", READER,
+        (200, 404), target="own", tempest=(FLOATING_IPS, "create_get_floating_ip")),
+    Row("DELETE", "/os-floating-ips/<fip_id>", "/os-floating-ips/{fip}", "os_compute_api:os-floating-ips:delete",
+        MEMBER, (202, 404), target="own"),
+    # ... and what is left of nova-network (nova/policies/networks.py, tenant_networks.py): reads over
+    # the Neutron networks, writes 410 Gone for everyone before any policy
+    Row("GET", "/os-networks", "/os-networks", "os_compute_api:os-networks:list", READER, 200, target="own"),
+    Row("GET", "/os-networks/<network_id>", "/os-networks/{network}", "os_compute_api:os-networks:show", READER,
+        200, target="own"),
+    Row("POST", "/os-networks", "/os-networks", None, ANYONE, 410, target="own", body={"network": {}}),
+    Row("POST", "/os-networks/add", "/os-networks/add", None, ANYONE, 410, target="own", body={}),
+    Row("DELETE", "/os-networks/<network_id>", "/os-networks/{network}", None, ANYONE, 410, target="own"),
+    Row("POST", "/os-networks/<network_id>/action", "/os-networks/{network}/action", None, ANYONE, 410,
+        target="own", body={"disassociate": None}),
+    Row("GET", "/os-tenant-networks", "/os-tenant-networks", "os_compute_api:os-tenant-networks:list", READER, 200,
+        target="own", tempest=(TENANT_NETWORKS, "list_tenant_networks")),
+    Row("GET", "/os-tenant-networks/<network_id>", "/os-tenant-networks/{network}",
+        "os_compute_api:os-tenant-networks:show", READER, 200, target="own",
+        tempest=(TENANT_NETWORKS, "get_tenant_network")),
+    Row("POST", "/os-tenant-networks", "/os-tenant-networks", None, ANYONE, 410, target="own", body={}),
+    Row("DELETE", "/os-tenant-networks/<network_id>", "/os-tenant-networks/{network}", None, ANYONE, 410,
+        target="own"),
+    # assisted volume snapshots: the service role (none of the personas has it) or admin
+    Row("POST", "/os-assisted-volume-snapshots", "/os-assisted-volume-snapshots",
+        "os_compute_api:os-assisted-volume-snapshots:create", ADMIN, 200, target="own",
+        body=lambda world: {"snapshot": {"volume_id": world["volume"], "create_info": {
+            "snapshot_id": "s1", "type": "qcow2", "new_file": "f"}}}),
+    Row("DELETE", "/os-assisted-volume-snapshots/<snapshot_id>",
+        '/os-assisted-volume-snapshots/s1?delete_info={{"volume_id": "{volume}"}}',
+        "os_compute_api:os-assisted-volume-snapshots:delete", ADMIN, 204, target="own"),
     # server groups: found first (not project-scoped), then the policy on the group's project
     Row("GET", "/os-server-groups", "/os-server-groups", "os_compute_api:os-server-groups:index", READER, 200,
         target="own", tempest=("server_groups_client.ServerGroupsClient", "list_server_groups")),
@@ -454,6 +519,13 @@ class ActionRow:
     version: str = "2.1"
     other: str = NOT_FOUND       # POLICY: the action answers before looking the server up
     setup: object = None         # callable(api, world) run before the call (a state the action needs)
+    not_found: object = None     # callable world -> the 404 body alt_demo meets, when not the server's
+
+
+def _associate_floating_ip(api, world) -> None:
+    added = api.post(f"{V21}/servers/{world['server']}/action", json={"addFloatingIp": {
+        "address": world["fip_address"]}})
+    assert added.status_code == 202, added.get_data(as_text=True)
 
 
 ACTION_ROWS = {row.name: row for row in [
@@ -480,6 +552,14 @@ ACTION_ROWS = {row.name: row for row in [
     ActionRow("changePassword", "os_compute_api:os-admin-password", MEMBER, {"adminPass": "s3cret"}),
     ActionRow("addSecurityGroup", "os_compute_api:os-security-groups:add", MEMBER, {"name": "default"}),
     ActionRow("removeSecurityGroup", "os_compute_api:os-security-groups:remove", MEMBER, {"name": "default"}),
+    ActionRow("addFloatingIp", "os_compute_api:os-floating-ips:add", MEMBER,
+              lambda world: {"address": world["fip_address"]}),
+    # removeFloatingIp finds the server through the floating IP (as the caller), not the URL
+    ActionRow("removeFloatingIp", "os_compute_api:os-floating-ips:remove", MEMBER,
+              lambda world: {"address": world["fip_address"]},
+              setup=lambda api, world: _associate_floating_ip(api, world),
+              not_found=lambda world: {"itemNotFound": {
+                  "code": 404, "message": f"Floating IP not found for address {world['fip_address']}."}}),
     ActionRow("resize", "os_compute_api:servers:resize", MEMBER, {"flavorRef": "2"}),
     ActionRow("confirmResize", "os_compute_api:servers:confirm_resize", MEMBER),
     ActionRow("revertResize", "os_compute_api:servers:revert_resize", MEMBER),
@@ -567,6 +647,19 @@ def world(api) -> dict:
                         json={"snapshot": {"volume_id": origin.get_json()["volume"]["id"]}})
         assert made.status_code == 202, made.get_data(as_text=True)
         ids["snapshot"] = made.get_json()["snapshot"]["id"]
+    if ("POST", "/os-security-groups") in ROUTES:
+        for name in ("secgroup", "spare_secgroup"):
+            made = api.post(f"{V21}/os-security-groups", json={"security_group": {"name": name, "description": ""}})
+            assert made.status_code == 200, made.get_data(as_text=True)
+            ids[name] = made.get_json()["security_group"]["id"]
+        rule = api.post(f"{V21}/os-security-group-rules", json={"security_group_rule": {
+            "parent_group_id": ids["secgroup"], "ip_protocol": "tcp", "from_port": 22, "to_port": 22}})
+        assert rule.status_code == 200, rule.get_data(as_text=True)
+        ids["secgroup_rule"] = rule.get_json()["security_group_rule"]["id"]
+    if ("POST", "/os-floating-ips") in ROUTES:
+        fip = api.post(f"{V21}/os-floating-ips", json={"pool": "public"})
+        assert fip.status_code == 200, fip.get_data(as_text=True)
+        ids["fip"], ids["fip_address"] = fip.get_json()["floating_ip"]["id"], fip.get_json()["floating_ip"]["ip"]
     assert api.post(f"{V21}/os-keypairs", json={"keypair": {"name": "demo-key"}}).status_code == 200
     if ("GET", _normal("/os-console-auth-tokens/<token>")) in ROUTES:
         console = api.post(f"{V21}/servers/{server}/remote-consoles", version="2.6",
@@ -658,6 +751,8 @@ def test_action_matrix(api, world, row: ActionRow, user: str):
     response = api.post(f"{V21}/servers/{world['server']}/action", user=user, version=row.version,
                         json={row.name: value})
     status, fault = _expected(row.level, "demo", row.other, user, row.policy, world)
+    if user == "alt_demo" and row.not_found is not None:
+        status, fault = 404, row.not_found(world)
     if status is not None:
         assert (response.status_code, response.get_json()) == (status, fault), response.get_data(as_text=True)
     else:

@@ -144,6 +144,18 @@ RULES: dict[str, str] = {
     "os_compute_api:os-security-groups:list": READER,
     "os_compute_api:os-security-groups:add": MEMBER,
     "os_compute_api:os-security-groups:remove": MEMBER,
+    # the deprecated Neutron proxies, 2.1-2.35 (nova/policies/security_groups.py, floating_ips.py,
+    # floating_ip_pools.py, networks.py, tenant_networks.py)
+    **dict.fromkeys(("os_compute_api:os-security-groups:get", "os_compute_api:os-security-groups:show"), READER),
+    **dict.fromkeys(("os_compute_api:os-security-groups:create", "os_compute_api:os-security-groups:update",
+                     "os_compute_api:os-security-groups:delete", "os_compute_api:os-security-groups:rule:create",
+                     "os_compute_api:os-security-groups:rule:delete"), MEMBER),
+    **dict.fromkeys(("os_compute_api:os-floating-ips:list", "os_compute_api:os-floating-ips:show"), READER),
+    **dict.fromkeys(("os_compute_api:os-floating-ips:create", "os_compute_api:os-floating-ips:delete",
+                     "os_compute_api:os-floating-ips:add", "os_compute_api:os-floating-ips:remove"), MEMBER),
+    "os_compute_api:os-floating-ip-pools": ANYONE,
+    **dict.fromkeys(("os_compute_api:os-networks:list", "os_compute_api:os-networks:show",
+                     "os_compute_api:os-tenant-networks:list", "os_compute_api:os-tenant-networks:show"), READER),
     "os_compute_api:os-instance-actions:list": READER,
     "os_compute_api:os-instance-actions:show": READER,
     "os_compute_api:os-instance-actions:events": ADMIN,
@@ -179,6 +191,9 @@ RULES: dict[str, str] = {
                     MEMBER),
     # Cinder calls it during a volume migration (nova/policies/volumes_attachments.py: SERVICE_ROLE)
     "os_compute_api:os-volumes-attachments:swap": SERVICE,
+    # Cinder's remote-filesystem drivers call it (nova/policies/assisted_volume_snapshots.py: SERVICE_ROLE)
+    "os_compute_api:os-assisted-volume-snapshots:create": SERVICE,
+    "os_compute_api:os-assisted-volume-snapshots:delete": SERVICE,
     "compute:server:topology:index": READER,
     "compute:server:topology:host:index": ADMIN,
     # key pairs belong to a user: admin, or the user the request names (nova/policies/keypairs.py)

@@ -35,6 +35,10 @@ from fakenova.api.compute import usage_audit_log  # noqa: F401
 from fakenova.api.compute import images  # noqa: F401
 from fakenova.api.compute import simple_tenant_usage  # noqa: F401
 from fakenova.api.compute import server_security_groups  # noqa: F401
+from fakenova.api.compute import security_group_proxy  # noqa: F401
+from fakenova.api.compute import floating_ip_proxy  # noqa: F401
+from fakenova.api.compute import network_proxy  # noqa: F401
+from fakenova.api.compute import assisted_volume_snapshots  # noqa: F401
 from fakenova.api.compute.blueprint import bp, prepare_request
 
 __all__ = ["bp", "prepare_request"]

@@ -3,12 +3,12 @@ removed them). nova/api/openstack/compute/volumes.py."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from fakenova.api.common import backend, context
 from fakenova.api.compute.blueprint import body, route
+from fakenova.api.compute.limited import limit_and_offset
 from fakenova.domain.compute import volume_proxies
-from fakenova.errors import BadRequest
 from fakenova.microversion import between
 from fakenova.validation import nova_boolean
 from fakenova.views import volume_proxies as views
@@ -16,30 +16,16 @@ from fakenova.views import volume_proxies as views
 PROXIES = between(None, "2.35")
 
 
-def _page() -> tuple[int | None, int]:
-    """Nova's common.limited: limit and offset, non-negative integers."""
-    values = {}
-    for name in ("limit", "offset"):
-        raw = request.args.get(name)
-        try:
-            values[name] = int(raw) if raw is not None else None
-        except ValueError:
-            raise BadRequest(f"{name} param must be an integer") from None
-        if values[name] is not None and values[name] < 0:
-            raise BadRequest(f"{name} param must be positive")
-    return values["limit"], values["offset"] or 0
-
-
 @route("/os-volumes", versions=PROXIES)
 def list_volumes():
-    limit, offset = _page()
+    limit, offset = limit_and_offset()
     found = volume_proxies.list_volumes(backend(), context(), detail=False, limit=limit, offset=offset)
     return jsonify({"volumes": [views.volume(v) for v in found]})
 
 
 @route("/os-volumes/detail", versions=PROXIES)
 def list_volumes_detail():
-    limit, offset = _page()
+    limit, offset = limit_and_offset()
     found = volume_proxies.list_volumes(backend(), context(), detail=True, limit=limit, offset=offset)
     return jsonify({"volumes": [views.volume(v) for v in found]})
 
@@ -63,14 +49,14 @@ def delete_volume(volume_id):
 
 @route("/os-snapshots", versions=PROXIES)
 def list_snapshots():
-    limit, offset = _page()
+    limit, offset = limit_and_offset()
     found = volume_proxies.list_snapshots(backend(), context(), detail=False, limit=limit, offset=offset)
     return jsonify({"snapshots": [views.snapshot(s) for s in found]})
 
 
 @route("/os-snapshots/detail", versions=PROXIES)
 def list_snapshots_detail():
-    limit, offset = _page()
+    limit, offset = limit_and_offset()
     found = volume_proxies.list_snapshots(backend(), context(), detail=True, limit=limit, offset=offset)
     return jsonify({"snapshots": [views.snapshot(s) for s in found]})
 

@@ -16,8 +16,8 @@ from fakenova.api.network import views
 from fakenova.api.network.attributes import bad_request, document, is_ip, is_uuid, parse_create, parse_update
 from fakenova.api.network.blueprint import API_PREFIX, bp
 from fakenova.api.network.query import item_response, list_response
-from fakenova.domain.network import (agents, floating_ips, networks, ports, routers, security_group_rules,
-                                     security_groups, subnet_pools, subnets, tags)
+from fakenova.domain.network import (agents, floating_ips, metadata_ports, networks, ports, routers,
+                                     security_group_rules, security_groups, subnet_pools, subnets, tags)
 from fakenova.domain.network.common import check_revision, invalid_input
 
 
@@ -73,7 +73,7 @@ def _port_body(item: dict) -> dict:
 
 RESOURCES = (
     Resource("network", "networks", _visible_in("networks", networks.visible), networks.get_network, views.network,
-             networks.create, networks.update, networks.delete),
+             metadata_ports.create_network, networks.update, networks.delete),
     Resource("subnet", "subnets", _visible_in("subnets", subnets.visible), subnets.get_subnet, views.subnet,
              subnets.create, subnets.update, subnets.delete),
     Resource("subnetpool", "subnetpools", _visible_in("subnetpools", subnet_pools.visible), subnet_pools.get_pool,

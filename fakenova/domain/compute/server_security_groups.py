@@ -25,11 +25,14 @@ def list_for_server(backend, context, server_id: str) -> list[dict]:
                    if security_groups.visible(group, context)}
         groups = [visible[group_id] for port in ports.ports_of(backend, server_id)
                   for group_id in port.get("security_groups", ()) if group_id in visible]
-        shown = [_group(group, visible) for group in groups]
+        shown = [nova_group(group, visible) for group in groups]
     return sorted(shown, key=lambda g: (g["tenant_id"], g["name"]))
 
 
-def _group(group: dict, visible: dict[str, dict]) -> dict:
+def nova_group(group: dict, visible: dict[str, dict]) -> dict:
+    """A Neutron group as Nova shows it (security_group_api._convert_to_nova_security_group_format,
+    then _format_security_group): its ingress rules, a remote group's name and project when the caller
+    can see that group, the rule dropped when not."""
     rules = []
     for rule in group["security_group_rules"]:
         if rule["direction"] != "ingress":
@@ -37,21 +40,30 @@ def _group(group: dict, visible: dict[str, dict]) -> dict:
         remote = rule.get("remote_group_id")
         if remote and remote not in visible:
             continue  # Nova drops a rule whose remote group it cannot look up
-        rules.append(_rule(rule, visible.get(remote) if remote else None))
+        rules.append(nova_rule(rule, visible.get(remote) if remote else None))
     return {"id": group["id"], "name": group["name"], "description": group["description"],
             "tenant_id": group["project_id"], "rules": rules}
 
 
-def _rule(rule: dict, remote_group: dict | None) -> dict:
+def nova_rule_values(rule: dict) -> dict:
+    """_convert_to_nova_security_group_rule_format: Neutron's "any port" is the whole range for
+    TCP/UDP and -1 for anything else; no prefix is 0.0.0.0/0."""
     protocol = rule.get("protocol")
     from_port, to_port = rule.get("port_range_min"), rule.get("port_range_max")
     if protocol and from_port is None and to_port is None:
-        # Neutron's "any port" in Nova's terms: the whole range for TCP/UDP, -1 for anything else.
         from_port, to_port = (1, 65535) if protocol.upper() in ("TCP", "UDP") else (-1, -1)
-    shown = {"id": rule["id"], "parent_group_id": rule["security_group_id"], "ip_protocol": protocol,
-             "from_port": from_port, "to_port": to_port, "group": {}, "ip_range": {}}
+    return {"id": rule["id"], "parent_group_id": rule["security_group_id"], "protocol": protocol,
+            "from_port": from_port, "to_port": to_port, "group_id": rule.get("remote_group_id"),
+            "cidr": rule.get("remote_ip_prefix") or "0.0.0.0/0"}
+
+
+def nova_rule(rule: dict, remote_group: dict | None) -> dict:
+    """_format_security_group_rule: a remote group's name and project, or the CIDR."""
+    values = nova_rule_values(rule)
+    shown = {"id": values["id"], "parent_group_id": values["parent_group_id"], "ip_protocol": values["protocol"],
+             "from_port": values["from_port"], "to_port": values["to_port"], "group": {}, "ip_range": {}}
     if remote_group is not None:
         shown["group"] = {"name": remote_group["name"], "tenant_id": remote_group["project_id"]}
     else:
-        shown["ip_range"] = {"cidr": rule.get("remote_ip_prefix") or "0.0.0.0/0"}
+        shown["ip_range"] = {"cidr": values["cidr"]}
     return shown

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fakenova.domain.network import network_quotas
 from fakenova.domain.network.common import (apply_update, authorize_create, authorize_write, conflict,
-                                            find_visible, owner_of, standard_attributes)
+                                            find_visible, owner_of, standard_attributes, touch)
 from fakenova.seeds import stable_uuid
 
 DEFAULT_NAME = "default"
@@ -136,4 +136,10 @@ def delete(backend, context, group_id: str) -> None:
         if _in_use(backend, group_id):
             raise conflict("SecurityGroupInUse", f"Security Group {group_id} in use.")
         del store.security_groups[group_id]
+        # Rules naming it as their remote group go with it (the remote_group_id foreign key cascades).
+        for other in store.security_groups.values():
+            kept = [r for r in other["security_group_rules"] if r.get("remote_group_id") != group_id]
+            if len(kept) != len(other["security_group_rules"]):
+                other["security_group_rules"] = kept
+                touch(backend, other)
 

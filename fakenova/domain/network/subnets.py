@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from fakenova.domain.network import ip_allocation, network_quotas, networks, subnet_pools
+from fakenova.domain.network import ip_allocation, metadata_ports, network_quotas, networks, subnet_pools
 from fakenova.domain.network.common import (AUTO_DELETE_OWNERS, ROUTER_OWNERS, apply_update, authorize_create,
                                             authorize_write, bad_request, conflict, find_visible, invalid_input,
                                             is_member_of, neutron_error, not_found, policy_denied,
@@ -125,6 +125,7 @@ def _create(backend, network: dict, request: dict, project_id: str, subnet_id: s
             if port["network_id"] == network["id"] and port["device_owner"] not in ROUTER_OWNERS:
                 port["fixed_ips"].append({"subnet_id": subnet["id"],
                                           "ip_address": ip_allocation.eui64(subnet["cidr"], port["mac_address"])})
+    metadata_ports.subnet_created(backend, subnet)
     return subnet
 
 
@@ -321,7 +322,10 @@ def update(backend, context, subnet_id: str, request: dict) -> dict:
             raise invalid_input("Cannot disable enable_dhcp with ipv6 attributes set")
         if changes.get("enable_dhcp") and not subnet["enable_dhcp"]:
             _check_dhcp_cidr(cidr)
+        dhcp_changed = "enable_dhcp" in changes and changes["enable_dhcp"] != subnet["enable_dhcp"]
         apply_update(backend, subnet, changes, UPDATABLE)
+        if dhcp_changed:
+            metadata_ports.subnet_updated(backend, subnet)
         touch(backend, network)
         return subnet
 

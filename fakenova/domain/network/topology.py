@@ -5,7 +5,7 @@ subnets, its gateway on the external network) and every project's default securi
 from __future__ import annotations
 
 from fakenova.config import ConfigError
-from fakenova.domain.network import networks, routers, security_groups, subnet_pools, subnets
+from fakenova.domain.network import metadata_ports, networks, routers, security_groups, subnet_pools, subnets
 from fakenova.seeds import SUBNET_POOLS, stable_uuid
 
 
@@ -25,6 +25,7 @@ def seed(backend) -> None:
             "provider:network_type": "flat" if external else "geneve",
             "provider:physical_network": "public" if external else None,
         }, project_id, entry.get("id") or stable_uuid("network", entry["name"]))
+        metadata_ports.add_port(backend, network)
         for subnet in entry.get("subnets", []):
             try:
                 if isinstance(subnet, dict) and subnet.get("subnetpool") in pools:
