@@ -16,11 +16,11 @@ import platform
 import sys
 import time
 
-from benchmarks import end_to_end, image_upload, memory, requests_group, scale, startup
+from benchmarks import end_to_end, image_upload, in_process, memory, requests_group, scale, startup, wire
 from benchmarks.harness import Config, Report, render
 
-GROUPS = {"startup": startup, "request": requests_group, "e2e": end_to_end, "scale": scale, "memory": memory,
-          "image": image_upload}
+GROUPS = {"startup": startup, "in-process": in_process, "request": requests_group, "wire": wire, "e2e": end_to_end,
+          "scale": scale, "memory": memory, "image": image_upload}
 
 
 def machine() -> str:
@@ -43,8 +43,6 @@ def main(argv=None) -> int:
 
     # The per-request log line would time the logging handler, not fakenova.
     logging.getLogger("fakenova").setLevel(logging.WARNING)
-    # waitress warns when its queue backs up, which the 8-thread runs do on purpose.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     config = Config.make(args.quick)
     report = Report()
     started = time.perf_counter()

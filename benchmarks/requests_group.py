@@ -1,17 +1,14 @@
-"""One request through the production server: waitress (``RunningServer``) over loopback with a
-keep-alive ``requests.Session``, against a bare Flask route served the same way."""
+"""One request through the production server (granian, ``RunningServer``) over loopback with a
+keep-alive ``requests.Session``, against a bare Flask route served the same way: what one client's
+request costs end to end. Throughput under load, against mimic: ``benchmarks.wire``."""
 
 from __future__ import annotations
-
-import json
-import subprocess
-import sys
 
 import requests
 from flask import Flask, jsonify
 
 from benchmarks import population
-from benchmarks.harness import Config, Report, Row, median_of, median_seconds
+from benchmarks.harness import Config, Report, Row, median_seconds
 from fakenova.app import create_app
 from fakenova.backend import Backend
 from fakenova.server import RunningServer
@@ -35,7 +32,7 @@ def bare_app() -> Flask:
 
 
 class Fake:
-    """A fakenova behind waitress, with a demo token and a server that has a port."""
+    """A fakenova behind the production server, with a demo token and a server that has a port."""
 
     def __init__(self):
         self.backend = Backend(population.bench_settings())
@@ -85,13 +82,6 @@ class Fake:
         self.server.stop()
 
 
-def _load(url: str, threads: int, config: Config, token: str | None = None) -> float:
-    args = [sys.executable, "-m", "benchmarks.load", url, str(threads), str(config.requests_per_thread),
-            str(config.repeats)] + ([token] if token else [])
-    result = subprocess.run(args, capture_output=True, text=True, timeout=300, check=True)
-    return median_of(json.loads(result.stdout)["rps"])
-
-
 def run(config: Config, report: Report) -> None:
     n, repeats = config.requests_per_batch, config.repeats
     bare = RunningServer(bare_app()).start()
@@ -117,18 +107,6 @@ def run(config: Config, report: Report) -> None:
         report.add(Row(GROUP, "POST /servers (networks auto, instant build)",
                        median_seconds(fake.create_server, number=CREATE_BATCH, repeats=repeats, setup=fake.prepare),
                        baseline=BASELINE))
-        fake.prepare()
-
-        server_url = f"{fake.url}/compute/v2.1/servers/{fake.server_id}"
-        for threads in (1, 8):
-            base_name = f"baseline: bare Flask route, {threads} client thread{'s' if threads > 1 else ''}"
-            report.add(Row(GROUP, base_name, _load(bare_url, threads, config), unit="req/s"))
-            rate = _load(server_url, threads, config, fake.token)
-            ratio = rate / report.rows[-1].value
-            report.add(Row(GROUP, f"GET /servers/{{id}}, {threads} client thread{'s' if threads > 1 else ''}", rate,
-                           unit="req/s", baseline=base_name, target="≥ 0.5× baseline", met=ratio >= 0.5))
-        report.notes.append(f"{GROUP}: requests/s come from a separate client process (benchmarks/load.py), "
-                            "so client threads do not compete with the server for the GIL; waitress runs 8 threads")
     finally:
         fake.stop()
         bare.stop()

@@ -2,7 +2,9 @@
 
 Requests go through the whole app in process (Flask's test client: routing, auth, microversion,
 validation, settle, views, journal), without a socket, so the figures show how the app's own work
-grows with the store. How the store is filled: see ``benchmarks.population``.
+grows with the store, in this thread's CPU time (on a shared machine, wall-clock time doubled at
+random with other jobs' load, which made the ratios between store sizes noise). How the store is
+filled: see ``benchmarks.population``.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ def run(config: Config, report: Report) -> None:
         for variant, suffix in VARIANTS.items():
             path = DETAIL + suffix.format(marker=marker)
             scaled.check_full_page(path)
-            seconds = median_seconds(lambda: scaled.get(path), number=5, repeats=config.repeats)
+            seconds = median_seconds(lambda: scaled.get(path), number=5, repeats=config.repeats,
+                                      clock=time.thread_time)
             name = f"{variant}, {_size_label(size)}"
             row = Row(GROUP, name, seconds)
             if size != first:
@@ -93,11 +96,13 @@ def run(config: Config, report: Report) -> None:
             report.add(row)
         create_name = "POST /servers (networks none)"
         report.add(Row(GROUP, f"{create_name}, {_size_label(size)}",
-                       median_seconds(scaled.create, number=5, repeats=config.repeats),
+                       median_seconds(scaled.create, number=5, repeats=config.repeats,
+                                      clock=time.thread_time),
                        baseline=None if size == first else f"{create_name}, {_size_label(first)}"))
         quota_name = "POST /servers with a finite quota (another project; its own servers few)"
         report.add(Row(GROUP, f"{quota_name}, {_size_label(size)}",
-                       median_seconds(scaled.create_within_quota, number=5, repeats=config.repeats),
+                       median_seconds(scaled.create_within_quota, number=5, repeats=config.repeats,
+                                      clock=time.thread_time),
                        baseline=None if size == first else f"{quota_name}, {_size_label(first)}"))
         report.notes.append(f"{GROUP}: filling {size:,} servers took {scaled.fill_seconds:.2f} s "
                             f"({scaled.fill_seconds / size * 1e6:.1f} µs per server)")

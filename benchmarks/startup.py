@@ -13,21 +13,27 @@ GROUP = "start-up"
 
 # Timed inside the child, so interpreter start-up (the same for any Python tool) is left out.
 _APP_READY = """
-import json, time
-start = time.perf_counter()
+import json, sys, time
+start, start_cpu = time.perf_counter(), time.process_time()
+from flask import Flask
+Flask("baseline")
+flask_ready, flask_cpu = time.perf_counter(), time.process_time()
 import fakenova
 from fakenova.app import create_app
 imported = time.perf_counter()
 app = create_app()
-ready = time.perf_counter()
+ready, ready_cpu = time.perf_counter(), time.process_time()
 # werkzeug's own client calls the app as a WSGI server would (Flask's test_client would add its
 # own import and a package-metadata lookup to the figure).
 from werkzeug.test import Client
 response = Client(app).get("/compute/v2.1/")
 assert response.status_code == 200, response.status_code
 first = time.perf_counter()
-print(json.dumps({"import": imported - start, "create_app": ready - imported, "ready": ready - start,
-                  "first_request": first - ready}))
+modules = sum(1 for name in sys.modules if name.split(".")[0] == "fakenova")
+print(json.dumps({"modules": modules, "routes": len(list(app.url_map.iter_rules())),
+                  "flask": flask_ready - start, "flask_cpu": flask_cpu - start_cpu,
+                  "import": imported - flask_ready, "create_app": ready - imported, "ready": ready - start,
+                  "own_cpu": ready_cpu - flask_cpu, "first_request": first - ready}))
 """
 
 _BARE_FLASK = """
@@ -39,6 +45,8 @@ app.add_url_rule("/", "index", lambda: {"ok": True})
 ready = time.perf_counter()
 print(json.dumps({"ready": ready - start}))
 """
+
+OWN_SHARE_MS = 20
 
 
 def _child(script: str) -> dict:
@@ -53,25 +61,25 @@ def _child(script: str) -> dict:
 def run(config: Config, report: Report) -> None:
     _child(_APP_READY)  # untimed: fills __pycache__ if it is cold
     bare_runs, app_runs = [], []
-    for _ in range(config.repeats):  # interleaved, so a burst of noise hits both alike
+    for _ in range(max(config.repeats, 7)):  # interleaved, so a burst of noise hits both alike
         bare_runs.append(_child(_BARE_FLASK))
         app_runs.append(_child(_APP_READY))
     bare_name = "baseline: import flask + Flask() (fresh process)"
     report.add(Row(GROUP, bare_name, median_of(r["ready"] for r in bare_runs)))
-    report.add(Row(GROUP, "import fakenova, Flask included (fresh process)",
+    report.add(Row(GROUP, "import fakenova, after Flask (fresh process)",
                    median_of(r["import"] for r in app_runs), baseline=bare_name))
-    # "App ready" read two ways: the app's own start once imported, and everything from a bare
-    # interpreter. Flask's import alone is over 100 ms on a slow machine, so the second reading
-    # depends on the machine more than on fakenova; both are shown, each against the target.
     own = median_of(r["create_app"] + r["first_request"] for r in app_runs)
-    report.add(Row(GROUP, "app ready: create_app() + first request (after import)", own,
-                   baseline=bare_name, target="< 100 ms", met=own < 0.100))
-    total = median_of(r["ready"] + r["first_request"] for r in app_runs)
-    report.add(Row(GROUP, "import + create_app() + first request (fresh process)", total,
-                   baseline=bare_name, target="< 100 ms", met=total < 0.100,
-                   note="Flask's own import is the baseline row; the difference is fakenova's share"))
-    report.add(Row(GROUP, "… fakenova's own share (the difference of the two medians)",
-                   total - report.find(GROUP, bare_name).value))
+    report.add(Row(GROUP, "app ready: create_app() + first request (after import)", own, baseline=bare_name))
+    report.add(Row(GROUP, "import + create_app() + first request (fresh process)",
+                   median_of(r["ready"] + r["first_request"] for r in app_runs), baseline=bare_name))
+    # fakenova's share, in CPU time (what other processes on the machine do stays out): the same
+    # process first imports Flask and builds a Flask(), then imports fakenova and builds its app.
+    cpu_name = "baseline: import flask + Flask(), CPU time (the same fresh processes)"
+    report.add(Row(GROUP, cpu_name, median_of(r["flask_cpu"] for r in app_runs)))
+    share = median_of(r["own_cpu"] for r in app_runs)
+    report.add(Row(GROUP, "fakenova's share: its import + create_app() over that, CPU time", share,
+                   baseline=cpu_name, target=f"≤ {OWN_SHARE_MS} ms", met=share <= OWN_SHARE_MS / 1000,
+                   note=_share_note(share, app_runs[-1]["modules"], app_runs[-1]["routes"])))
 
     from flask import Flask
 
@@ -96,3 +104,11 @@ def run(config: Config, report: Report) -> None:
     report.add(Row(GROUP, "FakeNova() in a warm process (new backend + app)",
                    median_seconds(FakeNova, number=5, repeats=config.repeats),
                    baseline="baseline: Flask() (in process)"))
+
+
+def _share_note(share: float, modules: int, routes: int) -> str:
+    if share <= OWN_SHARE_MS / 1000:
+        return ""
+    return (f"misses by {share * 1000 - OWN_SHARE_MS:.0f} ms: importing {modules} modules (one per handler "
+            "group and domain concern; the dataclasses among them compile their methods at import) and "
+            f"registering {routes} routes, whose werkzeug rules each compile a parser")

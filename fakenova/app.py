@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import uuid
 
@@ -14,6 +13,7 @@ from fakenova.api import compute, control, identity, image, interceptors, networ
 from fakenova.api.common import log_hint
 from fakenova.backend import Backend
 from fakenova.config import Settings
+from fakenova.json_provider import FastJSONProvider
 from fakenova.routing import LazyBuilderRule
 
 log = logging.getLogger("fakenova")
@@ -25,13 +25,29 @@ _WERKZEUG_MESSAGES = {
 }
 
 
+class FakenovaFlask(Flask):
+    """Flask, with one change on the request path: whether a handler is a coroutine function is
+    worked out once per handler (Flask asks ``inspect`` again for every hook and view it calls)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._synced: dict = {}
+
+    def ensure_sync(self, func):
+        synced = self._synced.get(func)
+        if synced is None:
+            synced = self._synced[func] = super().ensure_sync(func)
+        return synced
+
+
 def create_app(settings: Settings | None = None, *, backend: Backend | None = None) -> Flask:
     """The fakenova WSGI app with seeded defaults; the CLI, the fixture and the image build on it."""
     backend = backend or Backend(settings)
-    app = Flask("fakenova")
+    app = FakenovaFlask("fakenova")
     app.url_rule_class = LazyBuilderRule  # before any route is added
     app.extensions["fakenova"] = backend
     app.config["MAX_CONTENT_LENGTH"] = backend.settings.max_body_size  # per route: _limit_body
+    app.json = FastJSONProvider(app)
     app.json.sort_keys = False
     app.json.compact = True
     app.url_map.strict_slashes = False
@@ -72,55 +88,66 @@ def _index() -> Response:
 
 def _readme() -> Response:
     """The README that shipped with this fakenova (the package's long description)."""
+    import importlib.metadata  # here, not at the top: tens of milliseconds of start-up for one page
+
     text = importlib.metadata.metadata("fakenova").get_payload() or "# fakenova\n\nNo README was installed.\n"
     return Response(text, mimetype="text/markdown")
 
 
 def _start_request() -> None:
-    g.request_id = f"req-{uuid.uuid4()}"
-    interceptors.begin()
-    module = current_app.extensions["fakenova.services"].get(_service_prefix())
-    _limit_body(module)
+    # On every request: the proxies (request, g) are looked up once here, not per attribute.
+    req, state = request._get_current_object(), g._get_current_object()
+    prefix = state.service_prefix = req.path.lstrip("/").split("/", 1)[0]
+    state.request_id = f"req-{uuid.uuid4()}"
+    interceptors.begin(state)
+    module = current_app.extensions["fakenova.services"].get(prefix)
+    _limit_body(req, module)
     prepare = getattr(module, "prepare_request", None)
     if prepare is not None:
         prepare()
-    interceptors.apply_faults()
+    interceptors.apply_faults(req, state)
 
 
-def _limit_body(module) -> None:
+def _limit_body(req, module) -> None:
     """The body limit of this request: the view's own, else its service's, else max_body_size
     (app.config["MAX_CONTENT_LENGTH"]); see api.common.NO_LIMIT."""
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    endpoint = req.endpoint
+    view = current_app.view_functions.get(endpoint) if endpoint else None
     limit = getattr(view, "body_limit", None) or getattr(module, "BODY_LIMIT", None)
     if limit is not None:
-        request.max_content_length = limit
+        req.max_content_length = limit
 
 
-def _service_prefix() -> str:
-    return request.path.lstrip("/").split("/", 1)[0]
+SERVICES = ("identity", "compute", "image", "networking", "volume", "_fake")
 
 
 def _service() -> str:
-    first = _service_prefix()
-    return first if first in ("identity", "compute", "image", "networking", "volume", "_fake") else "compute"
+    """The service this request is for (answers outside every prefix are Nova's)."""
+    first = g.get("service_prefix")
+    if first is None:  # an error before _start_request ran
+        first = request.path.lstrip("/").split("/", 1)[0]
+    return first if first in SERVICES else "compute"
 
 
 def _finish_response(response: Response) -> Response:
-    response = interceptors.finish(response)
-    if _service() == "compute":
-        request_id = g.get("request_id") or f"req-{uuid.uuid4()}"
-        response.headers["X-OpenStack-Request-ID"] = request_id
-        response.headers["X-Compute-Request-ID"] = request_id
-        version = g.get("microversion")
+    state = g._get_current_object()
+    response = interceptors.finish(response, request._get_current_object(), state)
+    service = _service()
+    headers = response.headers
+    if service == "compute":
+        request_id = getattr(state, "request_id", None) or f"req-{uuid.uuid4()}"
+        headers["X-OpenStack-Request-ID"] = request_id
+        headers["X-Compute-Request-ID"] = request_id
+        version = getattr(state, "microversion", None)
         if version is not None:
             for name, value in microversion.response_headers(version):
-                response.headers.add(name, value)
-    elif _service() == "networking":
-        response.headers["X-OpenStack-Request-ID"] = g.get("request_id", "")
+                headers.add(name, value)
+    elif service == "networking":
+        headers["X-OpenStack-Request-ID"] = getattr(state, "request_id", "")
     # No-body answers are empty, not "{}" or "null": clients choke on both.
     # ("", 202) from a handler is typed text/html by Flask: strip whatever type an empty answer got.
     if response.status_code in (202, 204) and not response.get_data():
-        response.headers.pop("Content-Type", None)
+        headers.pop("Content-Type", None)
     return response
 
 

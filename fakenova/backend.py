@@ -23,7 +23,9 @@ class Backend:
         self._snapshot_key = None   # the settings the snapshot was seeded from
         self._snapshot = None
         try:
-            self.reset()
+            # The first state is seeded directly; the snapshot that makes later resets fast is
+            # captured at the first reset (capturing seeds twice: start-up time many fakes never use).
+            self._reseed()
         except ConfigError as exc:  # a seed-time check: name the file or variable the setting came from
             raise self.settings.locate(exc) from None
 
@@ -34,11 +36,17 @@ class Backend:
             snapshot = self._seeded_snapshot()
             if snapshot is not None:
                 snapshot.restore(self.store, self.clock.time())
+                self.faults.clear()
+                self.journal.clear()
             else:
-                from fakenova.domain import seeding
+                self._reseed()
 
-                self.store.clear()
-                seeding.seed_all(self)
+    def _reseed(self) -> None:
+        from fakenova.domain import seeding
+
+        with self.store.lock:
+            self.store.clear()
+            seeding.seed_all(self)
             self.faults.clear()
             self.journal.clear()
 

@@ -102,7 +102,7 @@ def _stop_on_signals() -> list[str]:
 
     def stop(signum, frame):
         stopped_by.append(signal.Signals(signum).name)
-        raise KeyboardInterrupt  # waitress's run() ends on it and shuts its workers down
+        raise KeyboardInterrupt  # the server's run() ends on it and stops its workers
 
     for signum in STOP_SIGNALS:
         signal.signal(signum, stop)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 
 import microversion_parse
 
@@ -21,11 +20,26 @@ STANDARD_HEADER = "OpenStack-API-Version"
 _VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
 
 
+class _Frozen:
+    """Immutable after __init__, as a frozen dataclass is. (Plain classes with slots: these are
+    built over a hundred times at import, where a dataclass's generated methods cost start-up.)"""
+
+    __slots__ = ()
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+
 @functools.total_ordering
-@dataclass(frozen=True)
-class APIVersion:
-    major: int
-    minor: int
+class APIVersion(_Frozen):
+    __slots__ = ("major", "minor")
+
+    def __init__(self, major: int, minor: int):
+        object.__setattr__(self, "major", major)
+        object.__setattr__(self, "minor", minor)
 
     @classmethod
     @functools.lru_cache(maxsize=512)
@@ -59,31 +73,47 @@ class APIVersion:
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}"
 
+    def __repr__(self) -> str:
+        return f"APIVersion(major={self.major}, minor={self.minor})"
+
+    def __reduce__(self):
+        return APIVersion, (self.major, self.minor)
+
 
 MIN_VERSION = APIVersion(2, 1)
 MAX_VERSION = APIVersion(2, 104)
 
 
-@dataclass(frozen=True)
-class VersionRange:
+class VersionRange(_Frozen):
     """Inclusive microversion range; ``None`` means unbounded on that side."""
 
-    min: APIVersion | None = None
-    max: APIVersion | None = None
-    # The bounds as plain tuples: views test a dozen ranges per server, on every list page.
-    _low: tuple = field(init=False, repr=False, compare=False, default=(0, 0))
-    _high: tuple = field(init=False, repr=False, compare=False, default=(1 << 31, 0))
+    # _low/_high: the bounds as plain tuples: views test a dozen ranges per server, on every list page.
+    __slots__ = ("min", "max", "_low", "_high")
 
-    def __post_init__(self):
-        if self.min is not None:
-            object.__setattr__(self, "_low", (self.min.major, self.min.minor))
-        if self.max is not None:
-            object.__setattr__(self, "_high", (self.max.major, self.max.minor))
+    def __init__(self, min: APIVersion | None = None, max: APIVersion | None = None):  # noqa: A002
+        object.__setattr__(self, "min", min)
+        object.__setattr__(self, "max", max)
+        object.__setattr__(self, "_low", (min.major, min.minor) if min is not None else (0, 0))
+        object.__setattr__(self, "_high", (max.major, max.minor) if max is not None else (1 << 31, 0))
 
     def __contains__(self, version: APIVersion | str) -> bool:
         if version.__class__ is not APIVersion:
             version = APIVersion.coerce(version)
         return self._low <= (version.major, version.minor) <= self._high
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, VersionRange):
+            return NotImplemented
+        return (self.min, self.max) == (other.min, other.max)
+
+    def __hash__(self) -> int:
+        return hash((self.min, self.max))
+
+    def __repr__(self) -> str:
+        return f"VersionRange(min={self.min!r}, max={self.max!r})"
+
+    def __reduce__(self):
+        return VersionRange, (self.min, self.max)
 
 
 def between(min_version: str | None = None, max_version: str | None = None) -> VersionRange:
@@ -100,7 +130,23 @@ def negotiate(headers, *, service_types: tuple[str, ...] = (SERVICE_TYPE,), lega
 
     The defaults are Nova's; Cinder passes its own service types ("volume", then "block-storage")
     and range, with the same texts (cinder/api/openstack/api_version_request.py)."""
-    minimum, maximum = minimum or MIN_VERSION, maximum or MAX_VERSION
+    return _negotiate(_version_headers(headers, legacy_headers), tuple(service_types), tuple(legacy_headers),
+                      minimum or MIN_VERSION, maximum or MAX_VERSION)
+
+
+def _version_headers(headers, legacy_headers) -> tuple:
+    """The only headers negotiation reads, as (name, value) pairs: what the answer is cached on.
+    A WSGI request has one value per name (the server joins repeated headers with commas)."""
+    return tuple((name, value) for name in (STANDARD_HEADER, *legacy_headers)
+                 if (value := headers.get(name)) is not None)
+
+
+# Clients send the same few header values again and again; errors are not cached (lru_cache
+# caches returns only), they are worked out each time.
+@functools.lru_cache(maxsize=256)
+def _negotiate(version_headers: tuple, service_types: tuple, legacy_headers: tuple, minimum: APIVersion,
+               maximum: APIVersion) -> APIVersion:
+    headers = dict(version_headers)
     requested = None
     for service_type in service_types:
         requested = microversion_parse.get_version(headers, service_type=service_type,
@@ -131,6 +177,16 @@ def ignored_header(headers, *, service_types: tuple[str, ...] = (SERVICE_TYPE,),
     """When OpenStack-API-Version is sent but names only other services ("copmute 2.90") and no legacy
     header gives a version, the service ignores it and serves its minimum, as Nova does; this says
     so, for the request log."""
+    if headers.get(STANDARD_HEADER) is None:
+        return None
+    return _ignored_header(_version_headers(headers, legacy_headers), tuple(service_types), tuple(legacy_headers),
+                           minimum)
+
+
+@functools.lru_cache(maxsize=256)
+def _ignored_header(version_headers: tuple, service_types: tuple, legacy_headers: tuple,
+                    minimum: APIVersion | None) -> str | None:
+    headers = dict(version_headers)
     value = headers.get(STANDARD_HEADER)
     if (not value or any(headers.get(name) for name in legacy_headers)
             or any(microversion_parse.get_version(headers, service_type=service_type, legacy_headers=[])

@@ -181,6 +181,19 @@ def nova_boolean(value) -> bool:
     return bool_from_string(str(value)) is True
 
 
+def nested_within(value, limit: int) -> bool:
+    """Whether parsed JSON nests at most ``limit`` levels (a fuzzer's thousand-deep [[[...]]] would
+    exhaust the stack in a recursive walker). Iterative: the check must not recurse either."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return False
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return True
+
+
 def parse_iso8601(text: str) -> dt.datetime | None:
     """Parse the ISO 8601 forms Nova accepts; naive times are UTC. None if unparseable."""
     candidate = text.strip()
@@ -207,6 +220,7 @@ class SchemaRegistry:
         self._lock = threading.Lock()
         self._validators: dict[Path, object] = {}
         self._registry = None  # the $ref targets (types.json), loaded with the first validator
+        self._empty_query: dict[tuple, bool] = {}  # (service, resource, operation, version) -> validate_query({})
 
     @functools.cached_property
     def _index(self) -> dict[tuple[str, str, str], list[tuple[APIVersion, Path]]]:
@@ -236,6 +250,11 @@ class SchemaRegistry:
             )
         return registry
 
+    @functools.cached_property
+    def _shared_documents(self) -> dict[str, dict]:
+        """The shared files (types.json) by name, for ``_inline_refs``."""
+        return {path.name: json.loads(path.read_text()) for path in sorted(self.root.glob("*.json"))}
+
     def keys(self):
         return self._index.keys()
 
@@ -262,6 +281,7 @@ class SchemaRegistry:
                 import jsonschema
 
                 jsonschema.Draft4Validator.check_schema(schema)
+                schema = _inline_refs(schema, self._shared_documents)
                 found = validator_class(schema, registry=self._registry, format_checker=checker)
                 self._validators[path] = found
             return found
@@ -273,6 +293,15 @@ class SchemaRegistry:
 
     def validate_query(self, args: dict[str, list[str]], service: str, resource: str, operation: str, version) -> bool:
         """Validate a query string given as {name: [values]}. Returns False if no schema applies."""
+        if not args:  # no query string, the common case: the answer per schema file is kept
+            key = (service, resource, operation, version)
+            known = self._empty_query.get(key)
+            if known is None:
+                known = self._empty_query[key] = self._validate_query(args, service, resource, operation, version)
+            return known
+        return self._validate_query(args, service, resource, operation, version)
+
+    def _validate_query(self, args, service: str, resource: str, operation: str, version) -> bool:
         path = self.path_for(service, resource, operation, version)
         if path is None:
             return False
@@ -291,6 +320,38 @@ class SchemaRegistry:
         if path is None:
             return None
         return set(self.validator(path).schema.get("properties", {}))
+
+
+def _inline_refs(schema, documents: dict[str, dict], depth: int = 0):
+    """``schema`` with each {"$ref": "types.json#/definitions/x"} replaced by what it points at.
+
+    Draft 4 ignores whatever sits beside a $ref, so the result validates alike and reports the same
+    errors; it only spares the validator a reference lookup per $ref on every request (most of a
+    server create's validation time). A $ref this cannot follow stays for the registry to resolve."""
+    if isinstance(schema, list):
+        return [_inline_refs(item, documents, depth) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and depth < 20:
+        target = _follow(ref, documents)
+        if target is not None:
+            return _inline_refs(target, documents, depth + 1)
+    return {key: (_inline_refs(value, documents, depth) if key not in ("enum", "const", "default") else value)
+            for key, value in schema.items()}
+
+
+def _follow(ref: str, documents: dict[str, dict]):
+    name, _, pointer = ref.partition("#")
+    target = documents.get(name)
+    if target is None or (pointer and not pointer.startswith("/")):
+        return None
+    for part in filter(None, pointer.split("/")):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(target, dict) or part not in target:
+            return None
+        target = target[part]
+    return target
 
 
 def _raise_first_error(validator, instance, *, is_body: bool) -> None:

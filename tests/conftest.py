@@ -1,4 +1,4 @@
-"""Fixtures: a fresh app per test (Flask test client), and one real server per session (waitress on a
+"""Fixtures: a fresh app per test (Flask test client), and one real server per session (granian on a
 free port) that the real clients (openstacksdk, novaclient, the openstack CLI) talk to."""
 
 from __future__ import annotations

@@ -100,3 +100,53 @@ def test_memory_load_leaves_nothing_but_the_last_login_after_its_month():
     # deleted server archived with its actions; the journal kept every request of this small load.
     assert figures["left"] == {"tokens": 1, "servers": 0, "instance_actions": 0}
     assert figures["journal"] == 2 * (30 + 2 * 5 + 1 + memory.AFTER_THE_MONTH) + (50 + 20 + 1 + memory.AFTER_THE_MONTH)
+
+
+# --- over the wire (benchmarks/wire.py): wrk's output, and rows that say what is missing ----------
+
+WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8774/compute/v2.1/servers/x
+  1 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.01ms  301.22us   6.10ms   90.12%
+  7960 requests in 2.00s, 12.11MB read
+Requests/sec:   3979.51
+Transfer/sec:      6.05MB
+"""
+
+
+def test_wrk_rate_is_read_and_failed_answers_are_refused():
+    import pytest
+
+    from benchmarks.wire import parse_wrk
+
+    assert parse_wrk(WRK_OUTPUT) == 3979.51
+    failing = WRK_OUTPUT.replace("Requests/sec", "  Non-2xx or 3xx responses: 7960\nRequests/sec")
+    with pytest.raises(RuntimeError, match="Non-2xx"):
+        parse_wrk(failing)
+
+
+def test_wire_rows_say_wrk_is_missing_instead_of_failing(monkeypatch):
+    from benchmarks import wire
+    from benchmarks.harness import Config
+
+    monkeypatch.setattr(wire.shutil, "which", lambda name: None)
+    report = Report()
+    wire.run(Config.make(quick=True), report)
+    [row] = report.rows
+    assert row.value is None and row.note == wire.NO_WRK
+    assert "wrk not installed" in render(report)
+
+
+def test_mimic_is_looked_for_where_make_mimic_puts_it(monkeypatch, tmp_path):
+    from benchmarks import wire
+
+    monkeypatch.delenv("FAKENOVA_BENCH_MIMIC", raising=False)
+    monkeypatch.setattr(wire, "MIMIC_VENV", tmp_path / ".venv-mimic")
+    monkeypatch.setattr(wire.importlib.util, "find_spec", lambda name: None)
+    assert wire.mimic_python() is None  # the rows then say "mimic not installed"
+    python = tmp_path / ".venv-mimic" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.touch()
+    assert wire.mimic_python() == str(python)
+    monkeypatch.setenv("FAKENOVA_BENCH_MIMIC", "/opt/other/bin/python")
+    assert wire.mimic_python() == "/opt/other/bin/python"

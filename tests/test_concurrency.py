@@ -1,4 +1,4 @@
-"""Concurrent clients against the real threaded server (waitress): nothing lost, nothing doubled.
+"""Concurrent clients against the real threaded server (granian, fakenova.server): nothing lost, nothing doubled.
 
 8 threads (4 in project demo, 4 in alt_demo) each run a bounded loop: create a server, reboot, stop
 and start it, create and delete key pairs, delete the server (but leave the last one alive). All
@@ -136,3 +136,38 @@ def test_concurrent_clients_lose_nothing(instant_live):
         fixed_ips[port["device_id"]] += len(port["fixed_ips"])
     assert fixed_ips == Counter({server_id: sum(len(items) for items in server["addresses"].values())
                                  for server_id, server in alive.items()})
+
+
+def test_a_request_held_by_real_latency_does_not_hold_the_others():
+    """The live server answers from several threads (fakenova.server.APP_THREADS): a fault rule's
+    real latency keeps its own request waiting, not every client of the fake."""
+    from fakenova.testing import FakeNova
+
+    fake = FakeNova.start()
+    try:
+        created = requests.post(f"{fake.url}/_fake/faults", timeout=30, json={
+            "match": {"path": "/compute/v2.1/flavors"}, "response": {"latency": 3, "latency_clock": "real"}})
+        assert created.status_code == 201, created.text
+        session = requests.Session()
+        login = session.post(f"{fake.url}/identity/v3/auth/tokens", json=password_auth("demo"), timeout=30)
+        headers = {"X-Auth-Token": login.headers["X-Subject-Token"]}
+        slow_answers = []
+        slow = threading.Thread(target=lambda: slow_answers.append(
+            requests.get(f"{fake.url}/compute/v2.1/flavors", headers=headers, timeout=60).status_code))
+        slow.start()
+        try:
+            # The rule fires when the request arrives, before its wait.
+            for _ in range(600):
+                if requests.get(f"{fake.url}/_fake/faults", timeout=30).json()["faults"][0]["fired"]:
+                    break
+                slow.join(timeout=0.005)
+            else:
+                raise AssertionError("the slow request never reached the fake")
+            # Answered while the flavors request still waits out its latency.
+            assert session.get(f"{fake.url}/compute/v2.1/os-keypairs", headers=headers, timeout=60).status_code == 200
+            assert slow.is_alive() and slow_answers == []
+        finally:
+            slow.join(timeout=60)
+        assert slow_answers == [200]
+    finally:
+        fake.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 
@@ -12,6 +11,7 @@ from fakenova.backend import Backend
 from fakenova.domain.context import RequestContext
 from fakenova.domain.identity import identity
 from fakenova.errors import BadRequest, UnsupportedMediaType
+from fakenova.validation import nested_within
 
 JSON_TYPES = ("application/json", "application/vnd.openstack.compute+json")
 # Real request bodies nest a handful of levels; a fuzzer's thousand-deep [[[...]]] would otherwise
@@ -42,14 +42,8 @@ def parse_json(raw: bytes | str):
         value = json.loads(raw)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
-    pending = [(value, 1)]
-    while pending:  # iterative: the check must not recurse either
-        item, depth = pending.pop()
-        if isinstance(item, (dict, list)):
-            if depth > MAX_JSON_DEPTH:
-                raise ValueError("JSON nested too deeply")
-            children = item.values() if isinstance(item, dict) else item
-            pending.extend((child, depth + 1) for child in children)
+    if not nested_within(value, MAX_JSON_DEPTH):
+        raise ValueError("JSON nested too deeply")
     return value
 
 
@@ -65,14 +59,40 @@ def backend() -> Backend:
 
 def base_url() -> str:
     """Scheme and host of this request, so links work behind any address ("http://host:port")."""
-    return request.host_url.rstrip("/")
+    state = g._get_current_object()
+    url = getattr(state, "base_url", None)
+    if url is None:
+        url = state.base_url = _host_url(request._get_current_object())
+    return url
+
+
+# What a Host header may hold for the short way below: a name or address and a port, nothing to
+# decode or check (werkzeug's host_url goes through IRI decoding, punycode included, and the
+# trusted-hosts check, at a cost every link of every answer paid).
+_PLAIN_HOST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+
+
+def _host_url(req) -> str:
+    environ = req.environ
+    host = environ.get("HTTP_HOST")
+    if (host and req.trusted_hosts is None and environ.get("wsgi.url_scheme") in ("http", "https")
+            and _PLAIN_HOST.issuperset(host) and "xn--" not in host.lower()):
+        scheme = environ["wsgi.url_scheme"]
+        # werkzeug leaves out the scheme's default port
+        if (scheme == "http" and host.endswith(":80")) or (scheme == "https" and host.endswith(":443")):
+            host = host.rsplit(":", 1)[0]
+        return f"{scheme}://{host.lower()}"
+    return req.host_url.rstrip("/")
 
 
 def authenticate() -> RequestContext:
     """Validate X-Auth-Token (401 otherwise) and remember who is asking for this request."""
+    state = g._get_current_object()
     context = identity.context_for(backend(), request.headers.get("X-Auth-Token"))
-    context = dataclasses.replace(context, request_id=g.get("request_id", ""))
-    g.context = context
+    # context_for builds a new context each call: it can take this request's id in place (a
+    # dataclasses.replace would copy it, on every request).
+    object.__setattr__(context, "request_id", getattr(state, "request_id", ""))
+    state.context = context
     return context
 
 
@@ -99,4 +119,8 @@ def json_body(*, required: bool = True, malformed: str = "Malformed request body
 
 def query_lists() -> dict[str, list[str]]:
     """The query string as {name: [values]}, the shape Nova validates."""
-    return {key: request.args.getlist(key) for key in request.args.keys()}
+    req = request._get_current_object()
+    if not req.environ.get("QUERY_STRING"):
+        return {}
+    args = req.args
+    return {key: args.getlist(key) for key in args.keys()}

@@ -19,34 +19,37 @@ from flask import Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from fakenova.api.common import JSON_TYPES, backend, parse_json
-from fakenova.clock import isoformat
 from fakenova.domain.control.faults import RequestFacts
-from fakenova.domain.control.journal import RawBody, redact
+from fakenova.domain.control.journal import FakeTime, RawBody, RawRequestBody, RequestAction
 from fakenova.errors import APIError
 
 log = logging.getLogger("fakenova.requests")
 
 CONTROL_PREFIX = "/_fake"
 JOURNAL_HEADERS = ("OpenStack-API-Version", "X-OpenStack-Nova-API-Version", "Content-Type", "User-Agent")
+# Where a WSGI environ keeps them (PEP 3333: HTTP_ and the name upper-cased, CONTENT_TYPE as is).
+_JOURNAL_ENVIRON = tuple((name, "CONTENT_TYPE" if name == "Content-Type" else "HTTP_" + name.upper().replace("-", "_"))
+                         for name in JOURNAL_HEADERS)
 # Response bodies up to this size are journaled (server lists of a big sandbox are not kept).
 MAX_JOURNALED_RESPONSE = 16 * 1024
 _SERVER_IN_PATH = re.compile(r"/servers/([^/]+)")
 
 
-def _is_control() -> bool:
-    return request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/")
+def _is_control(path: str) -> bool:
+    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
 
-def begin() -> None:
+def begin(state) -> None:
+    """``state`` is this request's ``flask.g``."""
     # Real elapsed time for the log line only; fake time comes from the backend's clock.
-    g.started = time.perf_counter()
-    g.fault_rule = None
-    g.respond_with_fault = None
+    state.started = time.perf_counter()
+    state.fault_rule = None
+    state.respond_with_fault = None
 
 
-def apply_faults() -> None:
+def apply_faults(req, state) -> None:
     """Fire the first matching fault rule: wait, answer its error now, or remember it for after."""
-    if _is_control():
+    if _is_control(req.path):
         return
     fake = backend()
     if not fake.faults.any_rules():
@@ -73,16 +76,18 @@ def apply_faults() -> None:
     raise fault
 
 
-def finish(response: Response) -> Response:
-    """Swap in an "after: respond" error, journal the exchange, log one line."""
-    if g.get("respond_with_fault"):
+def finish(response: Response, req, state) -> Response:
+    """Swap in an "after: respond" error, journal the exchange, log one line. ``req`` and ``state``:
+    this request's ``flask.request`` and ``flask.g``."""
+    if getattr(state, "respond_with_fault", None):
         from fakenova.app import render_error
 
-        status, message, headers = g.respond_with_fault
+        status, message, headers = state.respond_with_fault
         response = render_error(status, message, title=_reason(status), extra_headers=headers)
-    if not _is_control():
-        backend().journal.record(_journal_entry(response))
-    _log(response)
+    if not _is_control(req.path):
+        backend().journal.record(_journal_entry(response, req, state))
+    if log.isEnabledFor(logging.INFO):
+        _log(response)
     return response
 
 
@@ -147,26 +152,48 @@ def _servers_named() -> frozenset:
     return frozenset(names)
 
 
-def _journal_entry(response: Response) -> dict:
-    context = _context()
-    version = g.get("microversion")
-    body = _body()
+def _journal_entry(response: Response, req, state) -> dict:
+    """The exchange as the journal keeps it: bodies and time as they are, read (parsed, redacted,
+    formatted) only when someone reads the journal."""
+    context = getattr(state, "context", None)
+    version = getattr(state, "microversion", None)
+    environ = req.environ
+    body = _raw_body(req)
+    path = req.path
+    action = None
+    if body is not None and req.method == "POST" and path.rstrip("/").endswith("/action"):
+        action = RequestAction(body)
     return {
-        "method": request.method,
-        "path": request.path,
-        "query": {key: request.args.getlist(key) for key in request.args.keys()},
+        "method": req.method,
+        "path": path,
+        "query": {key: req.args.getlist(key) for key in req.args.keys()} if environ.get("QUERY_STRING") else {},
         "status": response.status_code,
         "microversion": str(version) if version is not None else None,
         "project_id": context.project_id if context else None,
         "user": context.user_name if context else None,
-        "action": _action(),
-        "body": redact(body) if body is not None else None,
+        "action": action,
+        "body": body,
         "response_body": _response_body(response),
-        "headers": {name: request.headers[name] for name in JOURNAL_HEADERS if name in request.headers},
-        "request_id": g.get("request_id"),
-        "time": isoformat(backend().clock.now()),
-        "fault_rule": g.get("fault_rule"),
+        "headers": {name: environ[key] for name, key in _JOURNAL_ENVIRON if key in environ},
+        "request_id": getattr(state, "request_id", None),
+        "time": FakeTime(backend().clock.time()),
+        "fault_rule": getattr(state, "fault_rule", None),
     }
+
+
+def _raw_body(req) -> RawRequestBody | None:
+    """The request body if it is JSON by its type (or has no type), as it came; None otherwise."""
+    environ = req.environ
+    if not environ.get("CONTENT_TYPE") and not environ.get("CONTENT_LENGTH"):
+        return None  # a GET, a DELETE: no body to keep
+    mimetype = req.mimetype
+    if not (mimetype in JSON_TYPES or (not mimetype and req.content_length)):
+        return None
+    try:
+        data = req.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return None  # the handler answered 413; the journal keeps no body
+    return RawRequestBody(data) if data else None
 
 
 def _response_body(response: Response):
@@ -186,7 +213,7 @@ def _response_body(response: Response):
 
 def _logged_path() -> str:
     """The path and query, with the dashboard's ?token= hidden."""
-    if "token" in request.args and _is_control():
+    if "token" in request.args and _is_control(request.path):
         query = "&".join(f"{key}=***" if key == "token" else f"{key}={value}"
                          for key, value in request.args.items(multi=True))
         return f"{request.path}?{query}"
@@ -194,8 +221,6 @@ def _logged_path() -> str:
 
 
 def _log(response: Response) -> None:
-    if not log.isEnabledFor(logging.INFO):
-        return
     context = _context()
     elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     version = g.get("microversion")

@@ -16,6 +16,7 @@ manager, manager implies member, member implies reader.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from fakenova.config import ConfigError
@@ -252,6 +253,17 @@ def compile_overrides(raw) -> dict:
 
 
 def effective_roles(roles) -> frozenset:
+    if isinstance(roles, tuple):  # a context's roles: a few distinct tuples, asked on every request
+        return _effective_roles(roles)
+    return _expand(roles)
+
+
+@functools.lru_cache(maxsize=256)
+def _effective_roles(roles: tuple) -> frozenset:
+    return _expand(roles)
+
+
+def _expand(roles) -> frozenset:
     expanded = set(roles)
     for role in roles:
         expanded.update(IMPLIED_ROLES.get(role, ()))

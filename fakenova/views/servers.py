@@ -2,12 +2,13 @@
 
 ``show`` builds the full representation; which groups of fields it includes is said by a ``Shown``
 (GET and list detail show everything; PUT below 2.75 shows less). Fields that appear at a microversion
-are declared once in ``SINCE`` and tested with ``env.version in SINCE[...]``.
+are declared once in ``SINCE``; ``since(version)`` says which exist at a version.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import collections
+import functools
 
 from fakenova.clock import db_time, isotime
 from fakenova.domain import policy
@@ -36,33 +37,39 @@ PROGRESS_STATUSES = ("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "M
 FAULT_STATUSES = ("ERROR", "DELETED")
 
 
-@dataclass(frozen=True)
 class Env:
-    """Everything a view needs besides the record: who asks, at which version, where, and when."""
+    """Everything a view needs besides the record: who asks, at which version, where ("base", e.g.
+    "http://host:port/compute"), and when. (A plain class: dataclasses cost start-up time.)"""
 
-    backend: object
-    context: object
-    version: APIVersion
-    base: str          # e.g. "http://host:port/compute"
-    now: float
+    __slots__ = ("backend", "context", "version", "base", "now", "allowed", "at")
+
+    def __init__(self, *, backend, context, version: APIVersion, base: str, now: float):
+        self.backend, self.context, self.version, self.base, self.now = backend, context, version, base, now
+        # Policy answers already worked out for this request: a page of servers asks the same few.
+        self.allowed: dict = {}
+        self.at = since(version)   # which SINCE fields exist at this version
+
+    def may(self, rule: str, project_id: str | None) -> bool:
+        key = (rule, project_id)
+        answer = self.allowed.get(key)
+        if answer is None:
+            answer = self.allowed[key] = policy.allowed(self.context, rule, project_id)
+        return answer
 
 
-@dataclass(frozen=True)
-class Shown:
-    """Groups of fields a response includes (the keyword flags of Nova's ViewBuilder.show)."""
+@functools.lru_cache(maxsize=128)
+def since(version: APIVersion) -> dict[str, bool]:
+    """Which of ``SINCE``'s fields exist at ``version``: worked out once per version, not per server."""
+    return {name: version in versions for name, versions in SINCE.items()}
 
-    extended_addresses: bool = True
-    availability_zone: bool = True
-    config_drive: bool = True
-    key_name: bool = True
-    usage: bool = True
-    security_groups: bool = True
-    extended_status: bool = True
-    volumes: bool = True
-    extended_attributes: bool | None = None   # None: as policy says
-    host_status: bool | None = None           # None: as policy says
-    server_groups: bool = False
-    user_data: bool = True                    # OS-EXT-SRV-ATTR:user_data (rebuild answers it top-level)
+
+# Groups of fields a response includes (the keyword flags of Nova's ViewBuilder.show).
+# extended_attributes and host_status: None means as policy says; user_data: OS-EXT-SRV-ATTR:user_data
+# (rebuild answers it top-level). A named tuple (``_replace`` for a variant): quick to define.
+Shown = collections.namedtuple("Shown", (
+    "extended_addresses", "availability_zone", "config_drive", "key_name", "usage", "security_groups",
+    "extended_status", "volumes", "extended_attributes", "host_status", "server_groups", "user_data"),
+    defaults=(True, True, True, True, True, True, True, True, None, None, False, True))
 
 
 FULL = Shown()
@@ -105,7 +112,7 @@ def collection(env: Env, items: list[dict], records: list[dict], limit: int, pat
 
 
 def show(env: Env, server: dict, shown: Shown = FULL) -> dict:
-    version, context = env.version, env.context
+    context, at = env.context, env.at
     status = lifecycle.status(server)
     body = {
         "accessIPv4": server.get("access_ip_v4") or "",
@@ -143,12 +150,12 @@ def show(env: Env, server: dict, shown: Shown = FULL) -> dict:
         body["security_groups"] = [{"name": name} for name in server["security_groups"]]
     extended = shown.extended_attributes
     if extended is None:
-        extended = policy.allowed(context, "os_compute_api:os-extended-server-attributes", server["project_id"])
+        extended = env.may("os_compute_api:os-extended-server-attributes", server["project_id"])
     if extended:
         body["OS-EXT-SRV-ATTR:host"] = server["host"]
         body["OS-EXT-SRV-ATTR:instance_name"] = "instance-%08x" % server["internal_id"]
         body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = server["node"]
-        if version in SINCE["admin_extras"]:
+        if at["admin_extras"]:
             for field in ("hostname", "kernel_id", "launch_index", "ramdisk_id", "reservation_id",
                           "root_device_name", "user_data"):
                 if field != "user_data" or shown.user_data:
@@ -159,30 +166,29 @@ def show(env: Env, server: dict, shown: Shown = FULL) -> dict:
         body["OS-EXT-STS:power_state"] = server["power_state"]
     if shown.volumes:
         body["os-extended-volumes:volumes_attached"] = [_volume(env, v) for v in server["volumes_attached"]]
-    if version in SINCE["locked"]:
+    if at["locked"]:
         body["locked"] = bool(server["locked_by"])
-    if version in SINCE["host_status"]:
+    if at["host_status"]:
         show_host_status = shown.host_status
         if show_host_status is None:
-            show_host_status = policy.allowed(context, "os_compute_api:servers:show:host_status",
-                                              server["project_id"])
+            show_host_status = env.may("os_compute_api:servers:show:host_status", server["project_id"])
         if show_host_status:
             body["host_status"] = "UP" if server["host"] else ""
-    if version in SINCE["description"]:
+    if at["description"]:
         body["description"] = server["description"]
-    if version in SINCE["tags"]:
+    if at["tags"]:
         body["tags"] = list(server["tags"])
-    if version in SINCE["trusted_certs"]:
+    if at["trusted_certs"]:
         body["trusted_image_certificates"] = server["trusted_certs"] or None
-    if shown.server_groups and version in SINCE["server_groups"]:
+    if shown.server_groups and at["server_groups"]:
         body["server_groups"] = server_groups.of_server(env.backend, server["id"])
-    if version in SINCE["locked_reason"]:
+    if at["locked_reason"]:
         body["locked_reason"] = server["locked_reason"]
-    if version in SINCE["hostname_for_all"] and not extended:
+    if at["hostname_for_all"] and not extended:
         body["OS-EXT-SRV-ATTR:hostname"] = server["hostname"]
-    if shown.availability_zone and version in SINCE["pinned_az"]:
+    if shown.availability_zone and at["pinned_az"]:
         body["pinned_availability_zone"] = server["pinned_availability_zone"]
-    if version in SINCE["scheduler_hints"]:
+    if at["scheduler_hints"]:
         body["scheduler_hints"] = dict(server["scheduler_hints"])
     return body
 
@@ -211,11 +217,11 @@ def _addresses(env: Env, server: dict, extended: bool) -> dict:
 
 def _flavor(env: Env, server: dict) -> dict:
     flavor = server["flavor"]
-    if env.version in SINCE["embedded_flavor"]:
+    if env.at["embedded_flavor"]:
         body = {"vcpus": flavor["vcpus"], "ram": flavor["ram"], "disk": flavor["disk"],
                 "ephemeral": flavor.get("ephemeral") or 0, "swap": flavor.get("swap") or 0,
                 "original_name": flavor["name"]}
-        if policy.allowed(env.context, "os_compute_api:servers:show:flavor-extra-specs", server["project_id"]):
+        if env.may("os_compute_api:servers:show:flavor-extra-specs", server["project_id"]):
             body["extra_specs"] = dict(flavor.get("extra_specs") or {})
         return body
     return {"id": str(flavor["id"]), "links": _bookmark(env, "flavors", str(flavor["id"]))}
@@ -225,7 +231,7 @@ def _image(env: Env, server: dict):
     if not server["image_ref"]:
         return ""
     image = {"id": server["image_ref"], "links": _bookmark(env, "images", server["image_ref"])}
-    if env.version in SINCE["image_properties"]:
+    if env.at["image_properties"]:
         image["properties"] = {key: str(value) for key, value in server["image_properties"].items()
                                if value is not None}
     return image
@@ -233,7 +239,7 @@ def _image(env: Env, server: dict):
 
 def _volume(env: Env, volume: dict) -> dict:
     body = {"id": volume["id"]}
-    if env.version in SINCE["admin_extras"]:
+    if env.at["admin_extras"]:
         body["delete_on_termination"] = bool(volume.get("delete_on_termination"))
     return body
 
@@ -248,8 +254,8 @@ def _fault(fault: dict, context) -> dict:
 def updated(env: Env, server: dict) -> dict:
     """PUT /servers/{id}: the basic fields below 2.75, the full show from 2.75 on."""
     if env.version in SINCE["full_update"]:
-        return {"server": show(env, server, replace(FULL, server_groups=True))}
-    return {"server": show(env, server, replace(BASIC, server_groups=True))}
+        return {"server": show(env, server, FULL._replace(server_groups=True))}
+    return {"server": show(env, server, BASIC._replace(server_groups=True))}
 
 
 REBUILD_KEY_NAME = between("2.54")
@@ -259,9 +265,9 @@ REBUILD_USER_DATA = between("2.57")
 def rebuilt(env: Env, server: dict, admin_pass: str | None) -> dict:
     """POST rebuild: the PUT view plus key_name (2.54), adminPass, and user_data top-level (2.57)."""
     if env.version in SINCE["full_update"]:
-        shown = replace(FULL, server_groups=True, user_data=False)
+        shown = FULL._replace(server_groups=True, user_data=False)
     else:
-        shown = replace(BASIC, server_groups=True, key_name=env.version in REBUILD_KEY_NAME)
+        shown = BASIC._replace(server_groups=True, key_name=env.version in REBUILD_KEY_NAME)
     body = show(env, server, shown)
     if admin_pass is not None:
         body["adminPass"] = admin_pass

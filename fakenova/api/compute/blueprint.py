@@ -25,22 +25,24 @@ API_PREFIX = "/v2.1"
 def prepare_request() -> None:
     """Runs before every request under /compute, routed or not (so an unknown path is still 401
     without a token, and a 404 still carries the version headers)."""
-    path = request.path.rstrip("/") or "/"
+    req, state = request._get_current_object(), g._get_current_object()
+    path = req.path.rstrip("/") or "/"
     if path in ("/compute", "/compute/v2", "/compute/v2.1"):
         if path == "/compute/v2.1":
-            g.microversion = microversion.negotiate(request.headers)
+            state.microversion = microversion.negotiate(req.headers)
         return
     # Keystone's middleware runs first in Nova: a bad token is 401 whatever the version header.
     authenticate()
     if path.startswith(f"/compute{API_PREFIX}/"):
-        g.microversion = microversion.negotiate(request.headers)
-        ignored = microversion.ignored_header(request.headers)
+        state.microversion = microversion.negotiate(req.headers)
+        ignored = microversion.ignored_header(req.headers)
         if ignored:
             log_hint(ignored)
         # Server state changes that fell due on the fake clock land before any handler reads, and
         # servers deleted longer ago than the retention window are archived (a bounded batch).
-        lifecycle.settle(backend())
-        archive.sweep(backend())
+        fake = backend()
+        lifecycle.settle(fake)
+        archive.sweep(fake)
 
 
 def version() -> APIVersion:
@@ -95,6 +97,9 @@ def query(resource: str, operation: str) -> dict[str, list[str]]:
     below 2.75 (where the schema forbids them, validation has already answered 400)."""
     args = query_lists()
     schemas = backend().schemas
+    if not args:  # most requests: nothing to drop, and the schema's verdict on {} is cached
+        schemas.validate_query(args, "compute", resource, operation, version())
+        return args
     if schemas.validate_query(args, "compute", resource, operation, version()):
         known = schemas.query_properties("compute", resource, operation, version())
         patterns = [re.compile(p) for p in schemas.query_patterns("compute", resource, operation, version())]

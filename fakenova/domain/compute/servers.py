@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import ipaddress
 import re
@@ -501,7 +502,8 @@ def addresses(backend, server: dict) -> dict[str, list[dict]]:
         name = network["name"] if network else port["network_id"]
         items = result.setdefault(name, [])
         for fixed in port["fixed_ips"]:
-            version = ipaddress.ip_address(fixed["ip_address"]).version
+            # Neutron stored a valid address: only IPv6 has colons (ipaddress would parse it again).
+            version = 6 if ":" in fixed["ip_address"] else 4
             items.append({"addr": fixed["ip_address"], "version": version, "type": "fixed",
                           "mac": port["mac_address"]})
         for floating in store.floatingips.values():
@@ -515,7 +517,12 @@ def host_id(server: dict) -> str:
     """Nova's obfuscated host id: sha224(project_id + host), "" before scheduling."""
     if not server.get("host"):
         return ""
-    return hashlib.sha224((server["project_id"] + server["host"]).encode()).hexdigest()
+    return _host_id(server["project_id"], server["host"])
+
+
+@functools.lru_cache(maxsize=1024)
+def _host_id(project_id: str, host: str) -> str:
+    return hashlib.sha224((project_id + host).encode()).hexdigest()
 
 
 # --- the record ----------------------------------------------------------------------------------
