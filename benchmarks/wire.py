@@ -106,7 +106,9 @@ class Mimic:
     def __init__(self, python: str):
         self.port = _free_port()
         twistd = str(Path(python).parent / "twistd")
-        self.process = subprocess.Popen([twistd, "-n", "--pidfile=", "--logfile=/dev/null", "mimic", "-l",
+        # Logs to stdout, thrown away: given a file (even /dev/null) twistd rotates it every MB by
+        # renaming it, and as root that replaced the machine's /dev/null with a regular file.
+        self.process = subprocess.Popen([twistd, "-n", "--pidfile=", "--logfile=-", "mimic", "-l",
                                          f"tcp:{self.port}:interface=127.0.0.1"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{self.port}"
