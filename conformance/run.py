@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -96,13 +97,15 @@ def wait_until_up(url: str, server: subprocess.Popen) -> None:
     sys.exit("fakenova did not answer within 60 s")
 
 
-def api(url: str, path: str, token: str | None = None, body: dict | None = None) -> tuple[dict, dict]:
+def api(url: str, path: str, token: str | None = None, body: dict | None = None) -> tuple[dict, Message]:
     request = urllib.request.Request(url + path, data=json.dumps(body).encode() if body else None,
                                      headers={"Content-Type": "application/json"})
     if token:
         request.add_header("X-Auth-Token", token)
     with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read() or b"{}"), dict(response.headers)
+        # The message itself, not a dict of it: header names are case-insensitive, and the server
+        # sends them lowercase.
+        return json.loads(response.read() or b"{}"), response.headers
 
 
 def write_config(url: str) -> None:

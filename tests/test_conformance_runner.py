@@ -52,3 +52,20 @@ def test_failure_causes_blur_ids_and_the_port():
     second = run.failure_cause("Traceback\n  File x\nNotFound: http://127.0.0.1:50999/servers/"
                                "11111111-2222-4333-8444-555555555555 not found")
     assert first == second and "<fakenova>" in first and "<id>" in first
+
+
+def test_the_tempest_config_is_filled_from_a_live_fakenova(live, tmp_path, monkeypatch):
+    runner = _runner()
+    monkeypatch.setattr(runner, "WORK", tmp_path)
+    (tmp_path / "etc").mkdir()
+
+    runner.write_config(live.url)
+
+    config = (tmp_path / "etc" / "tempest.conf").read_text()
+    image = next(i for i in live.backend.store.images.values() if i["name"] == "cirros-0.6.2-x86_64-disk")
+    public = next(n for n in live.backend.store.networks.values() if n["name"] == "public")
+    assert f"{live.url}/identity/v3" in config
+    assert image["id"] in config and public["id"] in config
+    assert "security-group" in config
+    assert not [line for line in config.splitlines() if "{" in line and "}" in line and "=" in line
+                and line.split("=", 1)[1].strip().startswith("{")]
