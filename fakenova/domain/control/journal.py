@@ -22,7 +22,7 @@ from fakenova.domain.patterns import compile_path
 from fakenova.validation import nested_within
 
 MAX_ENTRIES = 10_000
-MAX_BYTES = 16 * 2**20
+MAX_BYTES = 8 * 2**20
 REDACTED = "***"
 # password, adminPass, new_password, original_password, secret..., and a new key pair's private_key
 _SECRET_WORDS = ("pass", "secret", "private_key")
