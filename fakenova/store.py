@@ -41,6 +41,7 @@ COLLECTIONS = (
     "network_quotas",
     "volumes",
     "volume_snapshots",
+    "volume_types",
     "volume_quotas",
     "volume_quota_classes",
     "volume_services",

@@ -926,6 +926,19 @@ class VolumeRow:
     body: object = None
 
 
+def _volume_types_world(api) -> dict:
+    """A public type with a user-visible extra spec and a private one, made by the admin."""
+    project = api.get("/identity/v3/auth/projects", user="admin").get_json()["projects"][0]["id"]
+    made = {}
+    for name, public in (("public", True), ("private", False)):
+        response = api.post(f"/volume/v3/{project}/types", user="admin", json={"volume_type": {
+            "name": f"matrix-{name}", "extra_specs": {"multiattach": "<is> False"},
+            "os-volume-type-access:is_public": public}})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        made[name] = response.get_json()["volume_type"]["id"]
+    return made
+
+
 VOLUME_ROWS = [
     VolumeRow("GET", "/extensions", "/extensions", None, ANYONE, 200),
     VolumeRow("GET", "/extensions/<alias>", "/extensions/os-hosts", None, ANYONE, 200),
@@ -947,14 +960,39 @@ VOLUME_ROWS = [
     VolumeRow("GET", "/scheduler-stats/get_pools", "/scheduler-stats/get_pools",
               "scheduler_extension:scheduler_stats:get_pools", ADMIN, 200),
     VolumeRow("GET", "/capabilities/<host>", "/capabilities/compute1", "volume_extension:capabilities", ADMIN, 200),
+    # volume types (fakenova/api/volume/types.py; cinder/policies/volume_type.py, type_extra_specs.py,
+    # volume_access.py); {public} and {private} come from _volume_types_world
+    VolumeRow("GET", "/types", "/types", "volume_extension:type_get_all", READER, 200),
+    VolumeRow("POST", "/types", "/types", "volume_extension:type_create", ADMIN, 200,
+              {"volume_type": {"name": "new"}}),
+    VolumeRow("GET", "/types/<type_id>", "/types/{public}", "volume_extension:type_get", READER, 200),
+    VolumeRow("PUT", "/types/<type_id>", "/types/{public}", "volume_extension:type_update", ADMIN, 200,
+              {"volume_type": {"description": "d"}}),
+    VolumeRow("DELETE", "/types/<type_id>", "/types/{public}", "volume_extension:type_delete", ADMIN, 202),
+    VolumeRow("GET", "/types/<type_id>/extra_specs", "/types/{public}/extra_specs",
+              "volume_extension:types_extra_specs:index", READER, 200),
+    VolumeRow("POST", "/types/<type_id>/extra_specs", "/types/{public}/extra_specs",
+              "volume_extension:types_extra_specs:create", ADMIN, 200, {"extra_specs": {"a": "b"}}),
+    VolumeRow("GET", "/types/<type_id>/extra_specs/<key>", "/types/{public}/extra_specs/multiattach",
+              "volume_extension:types_extra_specs:show", READER, 200),
+    VolumeRow("PUT", "/types/<type_id>/extra_specs/<key>", "/types/{public}/extra_specs/multiattach",
+              "volume_extension:types_extra_specs:update", ADMIN, 200, {"multiattach": "<is> True"}),
+    VolumeRow("DELETE", "/types/<type_id>/extra_specs/<key>", "/types/{public}/extra_specs/multiattach",
+              "volume_extension:types_extra_specs:delete", ADMIN, 202),
+    VolumeRow("GET", "/types/<type_id>/os-volume-type-access", "/types/{private}/os-volume-type-access",
+              "volume_extension:volume_type_access:get_all_for_type", ADMIN, 200),
+    VolumeRow("POST", "/types/<type_id>/action", "/types/{private}/action",
+              "volume_extension:volume_type_access:addProjectAccess", ADMIN, 202,
+              {"addProjectAccess": {"project": "p1"}}),
 ]
+VOLUME_ROW_MODULES = ("fakenova.api.volume.backends", "fakenova.api.volume.types")
 
 
 def _volume_deployment_routes(app) -> set[tuple[str, str]]:
     prefix = "/volume/v3/<project_id>"
     found = set()
     for rule in app.url_map.iter_rules():
-        if app.view_functions[rule.endpoint].__module__ == "fakenova.api.volume.backends":
+        if app.view_functions[rule.endpoint].__module__ in VOLUME_ROW_MODULES:
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 found.add((method, _normal(rule.rule[len(prefix):])))
     return found
@@ -968,7 +1006,8 @@ def test_every_cinder_deployment_route_has_a_row():
                                        for row in VOLUME_ROWS for user in USERS])
 def test_volume_route_matrix(api, row: VolumeRow, user: str):
     project = api.get("/identity/v3/auth/projects", user=user).get_json()["projects"][0]["id"]
-    response = api.request(row.method, f"/volume/v3/{project}{row.path}", user=user,
+    path = row.path.format(**_volume_types_world(api)) if "{" in row.path else row.path
+    response = api.request(row.method, f"/volume/v3/{project}{path}", user=user,
                            **({"json": row.body} if row.body is not None else {}))
     if user in PASSES_ON_OWN[row.level]:
         assert response.status_code == row.ok, response.get_data(as_text=True)

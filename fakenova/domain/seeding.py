@@ -7,9 +7,11 @@ from fakenova.domain.compute import compute_services, flavors, quotas, remote_co
 from fakenova.domain.identity import identity
 from fakenova.domain.image import images
 from fakenova.domain.network import agents, security_groups, topology
+from fakenova.domain.volume import volume_types
 
 # Each module has seed(backend); later ones may refer to what earlier ones created.
-SEEDERS = (policy, remote_consoles, identity, flavors, images, topology, quotas, compute_services, agents)
+SEEDERS = (policy, remote_consoles, identity, flavors, images, topology, quotas, compute_services, agents,
+           volume_types)
 
 
 def seed_all(backend) -> None:

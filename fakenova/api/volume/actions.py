@@ -77,11 +77,12 @@ def _upload_image(volume_id: str, args):
     image = images.add_from_volume(backend(), context(), name=args["image_name"], disk_format=disk_format,
                                    container_format=container_format, visibility=visibility, protected=protected,
                                    size=volume["size"] * GiB, properties=volume.get("image_metadata") or {})
-    volume_type = volume_types.find(backend(), context(), volume.get("volume_type"))
+    volume_type = volume_types.named(backend(), volume.get("volume_type"))
     body = {"id": volume["id"], "updated_at": db_time(volume["updated_at"]), "status": "uploading",
             "display_description": volume["description"], "size": volume["size"],
-            "volume_type": {**volume_type, "created_at": None, "updated_at": None, "deleted": False,
-                            "deleted_at": None},
+            "volume_type": {**{key: volume_type[key] for key in ("id", "name", "description", "is_public",
+                                                                  "extra_specs", "qos_specs_id")},
+                            "created_at": None, "updated_at": None, "deleted": False, "deleted_at": None},
             "image_id": image["id"], "container_format": container_format, "disk_format": disk_format,
             "image_name": image["name"]}
     if version() in UPLOAD_VISIBILITY:

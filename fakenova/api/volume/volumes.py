@@ -80,7 +80,7 @@ def volume_detail(volume: dict, *, created: bool = False) -> dict:
     if admin and current in CLUSTER_NAME:
         body["cluster_name"] = None
     if current in VOLUME_TYPE_ID:
-        body["volume_type_id"] = volume_types.find(backend(), context(), body["volume_type"])["id"]
+        body["volume_type_id"] = volume_types.named(backend(), body["volume_type"])["id"]
     if current in CONSUMES_QUOTA:
         body["consumes_quota"] = True
     return body
