@@ -328,3 +328,27 @@ def test_openstacksdk_manages_types_and_extra_specs(live):
     assert sorted(t.name for t in live.sdk("demo").block_storage.types()) == ["__DEFAULT__", "bronze"]
     admin.delete_type(created)
     assert [t.name for t in admin.types()] == ["__DEFAULT__"]
+
+
+# --- the scheduler's capabilities filter ---------------------------------------------------------
+
+@pytest.mark.parametrize("specs, status", [
+    ({}, "available"),
+    ({"storage_protocol": "iSCSI", "vendor_name": "Open Source"}, "available"),
+    ({"capabilities:storage_protocol": "<in> iSC"}, "available"),
+    ({"volume_backend_name": "<or> other <or> lvmdriver-1"}, "available"),
+    ({"multiattach": "<is> True", "thin_provisioning_support": "<is> True"}, "available"),
+    ({"total_capacity_gb": ">= 10"}, "available"),
+    ({"lvm:any": "thing"}, "available"),  # vendor-scoped specs are not the scheduler's
+    ({"storage_protocol": "FC"}, "error"),
+    ({"vendor_name": "bogus", "storage_protocol": "bogus"}, "error"),  # Tempest's user-message trigger
+    ({"spec1": "v1"}, "error"),  # a capability the pool does not report
+    ({"total_capacity_gb": "s== 10"}, "error"),
+])
+def test_a_volume_whose_type_no_backend_satisfies_goes_to_error(frozen, specs, status):
+    api = frozen
+    type_id = _new_type(api, extra_specs=specs)["id"]
+    volume = _create(api, volume_type=type_id)
+    assert volume["status"] == "creating"
+    api.backend.clock.advance(5)
+    assert api.get(_url(api, f"volumes/{volume['id']}", "demo")).get_json()["volume"]["status"] == status

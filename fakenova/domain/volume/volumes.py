@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from fakenova.domain.volume import listing, timing, volume_quotas, volume_types
+from fakenova.domain.volume import backends, listing, scheduling, timing, volume_quotas, volume_types
 from fakenova.domain.volume.policy import require_admin
 from fakenova.errors import BadRequest, Forbidden, NotFound
 
@@ -127,7 +127,10 @@ def create(backend, context, request: dict, *, image: dict | None = None) -> dic
             "created_at": now,
             "updated_at": now,
         }
-        if image is not None:
+        if not scheduling.fits(backends.pool_capabilities(backend), volume_type["extra_specs"]):
+            # No backend passes the capabilities filter: the scheduler sets the volume to error.
+            timing.schedule(backend, volume, "volume_create", [(1.0, {"status": "error"})])
+        elif image is not None:
             timing.schedule(backend, volume, "volume_download",
                             [(0.5, {"status": "downloading"}), (1.0, {"status": "available"})])
         else:
