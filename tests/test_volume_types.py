@@ -352,3 +352,59 @@ def test_a_volume_whose_type_no_backend_satisfies_goes_to_error(frozen, specs, s
     assert volume["status"] == "creating"
     api.backend.clock.advance(5)
     assert api.get(_url(api, f"volumes/{volume['id']}", "demo")).get_json()["volume"]["status"] == status
+
+
+# --- retype --------------------------------------------------------------------------------------
+
+def _retype(api, volume_id: str, new_type: str, **extra):
+    return api.post(_url(api, f"volumes/{volume_id}/action", "demo"), user="demo",
+                    json={"os-retype": {"new_type": new_type, **extra}})
+
+
+def test_a_volume_is_retyped_by_name_or_id(frozen):
+    api = frozen
+    gold = _new_type(api, name="gold")
+    volume = _create(api)
+    api.backend.clock.advance(1)
+    assert _retype(api, volume["id"], "gold", migration_policy="never").status_code == 202
+    shown = api.get(_url(api, f"volumes/{volume['id']}", "demo")).get_json()["volume"]
+    assert (shown["status"], shown["volume_type"]) == ("available", "gold")
+    assert _retype(api, volume["id"], _default_id(api)).status_code == 202
+    assert api.get(_url(api, f"volumes/{volume['id']}", "demo")).get_json()["volume"]["volume_type"] == "__DEFAULT__"
+    assert gold["id"]
+
+
+def _default_id(api) -> str:
+    return api.get(_url(api, "types/default"), user="admin").get_json()["volume_type"]["id"]
+
+
+def test_retype_errors_are_cinders(frozen):
+    api = frozen
+    api.backend.settings.durations = {"volume_create": 2}
+    _new_type(api, name="gold")
+    volume = _create(api)
+    assert _fault(_retype(api, volume["id"], "gold")) == _bad(
+        "Invalid volume: Retype needs volume to be in available or in-use state, not be part of an active migration "
+        "or a consistency group, requested type has to be different that the one from the volume, and for in-use "
+        "volumes front-end qos specs cannot change.")  # still creating
+    api.backend.clock.advance(2)
+    assert _fault(_retype(api, volume["id"], "__DEFAULT__"))[0] == 400  # the type it has
+    assert _fault(_retype(api, volume["id"], "nope")) == _not_found("Volume type with name nope could not be found.")
+    assert _retype(api, volume["id"], "gold", migration_policy="sometimes").status_code == 400
+
+
+def test_a_retype_no_backend_satisfies_leaves_the_volume_as_it_was(frozen):
+    api = frozen
+    _new_type(api, name="fc", extra_specs={"storage_protocol": "FC"})
+    volume = _create(api)
+    api.backend.clock.advance(1)
+    assert _retype(api, volume["id"], "fc").status_code == 202
+    shown = api.get(_url(api, f"volumes/{volume['id']}", "demo")).get_json()["volume"]
+    assert (shown["status"], shown["volume_type"]) == ("available", "__DEFAULT__")
+
+
+def test_the_cli_retypes_a_volume(live):
+    live.openstack("volume", "type", "create", "gold", user="admin")
+    live.openstack("volume", "create", "--size", "1", "v1")
+    live.openstack("volume", "set", "--type", "gold", "--retype-policy", "never", "v1")
+    assert live.openstack("volume", "show", "v1", "-f", "json")["type"] == "gold"

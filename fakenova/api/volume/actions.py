@@ -136,7 +136,14 @@ def _simple(function):
     return run
 
 
+def _retype(volume_id: str, args):
+    backend().schemas.validate_body({"os-retype": args}, "volume", "volumes", "retype", version())
+    volume_actions.retype(backend(), context(), volume_id, args["new_type"])
+    return "", 202
+
+
 ACTIONS = {
+    "os-retype": _retype,
     "os-extend": _extend,
     "os-set_bootable": _set_bootable,
     "os-update_readonly_flag": _readonly,

@@ -13,6 +13,7 @@ DEFAULT_DURATIONS = {
     "volume_create": 0,     # a blank volume, or one from a snapshot / another volume
     "volume_download": 3,   # a volume from an image: creating, then downloading, then available
     "volume_extend": 0,
+    "volume_retype": 0,
     "volume_upload_image": 1,
     "snapshot_create": 1,
 }

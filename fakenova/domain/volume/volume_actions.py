@@ -2,13 +2,13 @@
 force delete, upload to an image, and the reserve/detaching bookkeeping). No Flask here.
 
 Checked against cinder/api/contrib/volume_actions.py, cinder/api/contrib/admin_actions.py and
-cinder/volume/api.py (extend, update_readonly_flag, copy_volume_to_image, reserve_volume,
+cinder/volume/api.py (extend, retype, update_readonly_flag, copy_volume_to_image, reserve_volume,
 begin_detaching, roll_detaching), Cinder master 2026.
 """
 
 from __future__ import annotations
 
-from fakenova.domain.volume import policy, timing, volume_quotas, volumes
+from fakenova.domain.volume import backends, policy, scheduling, timing, volume_quotas, volume_types, volumes
 from fakenova.errors import BadRequest
 
 STATUSES = ("creating", "available", "reserved", "attaching", "in-use", "detaching", "deleting", "error",
@@ -39,6 +39,25 @@ def extend(backend, context, volume_id: str, new_size, *, in_use_allowed: bool) 
         previous = volume["status"]
         volume.update(status="extending", updated_at=backend.clock.time())
         timing.schedule(backend, volume, "volume_extend", [(1.0, {"status": previous, "size": size})])
+
+
+def retype(backend, context, volume_id: str, new_type: str) -> None:
+    """os-retype: ``retyping`` for the duration, then the new type (the one pool does the driver's
+    retype). A type the pool cannot satisfy leaves the volume as it was, as the scheduler's failed
+    retype does (volume/api.py retype, scheduler/manager.py retype)."""
+    with backend.store.lock:
+        volume = _volume(backend, context, volume_id, "volume:retype")
+        target = volume_types.find(backend, context, new_type, elevated=True)
+        if volume["status"] not in ("available", "in-use") or target["name"] == volume["volume_type"]:
+            raise BadRequest("Invalid volume: Retype needs volume to be in available or in-use state, not be part of "
+                             "an active migration or a consistency group, requested type has to be different that "
+                             "the one from the volume, and for in-use volumes front-end qos specs cannot change.")
+        previous = volume["status"]
+        volume.update(status="retyping", updated_at=backend.clock.time())
+        done = {"status": previous}
+        if scheduling.fits(backends.pool_capabilities(backend), target["extra_specs"]):
+            done["volume_type"] = target["name"]
+        timing.schedule(backend, volume, "volume_retype", [(1.0, done)])
 
 
 def set_bootable(backend, context, volume_id: str, bootable: bool) -> None:

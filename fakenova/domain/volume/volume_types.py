@@ -93,16 +93,18 @@ def get(backend, context, type_id: str) -> dict:
     return found
 
 
-def find(backend, context, requested, *, default: str | None = None) -> dict:
+def find(backend, context, requested, *, default: str | None = None, elevated: bool = False) -> dict:
     """The type a new volume gets: the requested one (name or id), the origin's, or the default
-    (cinder/volume/volume_types.py get_by_name_or_id)."""
+    (cinder/volume/volume_types.py get_by_name_or_id). ``elevated``: any type, as Cinder's retype
+    looks it up with context.elevated()."""
     wanted = requested or default
     if not wanted:
         return backend.store.volume_types[DEFAULT_TYPE_ID]
+    visible = (lambda _type: True) if elevated else (lambda volume_type: _visible(context, volume_type))
     found = backend.store.volume_types.get(wanted)
-    if found is None or not _visible(context, found):
+    if found is None or not visible(found):
         found = _by_name(backend, wanted)
-    if found is None or not _visible(context, found):
+    if found is None or not visible(found):
         if _uuid_like(wanted):
             raise NotFound(f"Volume type {wanted} could not be found.")
         raise NotFound(f"Volume type with name {wanted} could not be found.")
