@@ -408,3 +408,45 @@ def test_the_cli_retypes_a_volume(live):
     live.openstack("volume", "create", "--size", "1", "v1")
     live.openstack("volume", "set", "--type", "gold", "--retype-policy", "never", "v1")
     assert live.openstack("volume", "show", "v1", "-f", "json")["type"] == "gold"
+
+
+# --- per-type quotas (cinder/quota.py VolumeTypeQuotaEngine, quota_utils.get_volume_type_reservation) ----
+
+def _quota_set(api, usage: bool = False) -> dict:
+    demo = _project(api, "demo")
+    query = "?usage=true" if usage else ""
+    response = api.get(_url(api, f"os-quota-sets/{demo}{query}"), user="admin")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["quota_set"]
+
+
+def test_every_type_has_its_quotas_enforced_and_renamed_and_gone_with_it(api):
+    created = _new_type(api, name="gold")
+    assert {k: v for k, v in _quota_set(api).items() if k.endswith("_gold")} == {
+        "volumes_gold": -1, "gigabytes_gold": -1, "snapshots_gold": -1}
+    demo = _project(api, "demo")
+    assert api.put(_url(api, f"os-quota-sets/{demo}"), user="admin",
+                   json={"quota_set": {"volumes_gold": 1, "gigabytes_gold": 5}}).status_code == 200
+    _create(api, volume_type="gold", size=2)
+    assert _quota_set(api, usage=True)["gigabytes_gold"] == {"limit": 5, "in_use": 2, "reserved": 0}
+    over = api.post(_url(api, "volumes", "demo"), json={"volume": {"size": 1, "volume_type": "gold"}})
+    assert (over.status_code, over.get_json()["overLimit"]["message"]) == (
+        413, "VolumeLimitExceeded: Maximum number of volumes allowed (1) exceeded for quota 'volumes_gold'.")
+    _create(api, size=1)  # other types are not limited by gold's quota
+    api.put(_url(api, f"os-quota-sets/{demo}"), user="admin", json={"quota_set": {"volumes_gold": 5}})
+    too_big = api.post(_url(api, "volumes", "demo"), json={"volume": {"size": 4, "volume_type": "gold"}})
+    assert too_big.get_json()["overLimit"]["message"] == (
+        "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes_gold quota. "
+        "Requested 4G, quota is 5G and 2G has been consumed.")
+
+    api.put(_url(api, f"types/{created['id']}"), user="admin", json={"volume_type": {"name": "silver"}})
+    renamed = _quota_set(api)
+    assert (renamed["volumes_silver"], renamed["gigabytes_silver"]) == (5, 5) and "volumes_gold" not in renamed
+
+    for volume in api.get(_url(api, "volumes", "demo")).get_json()["volumes"]:
+        api.delete(_url(api, f"volumes/{volume['id']}", "demo"))
+    assert api.delete(_url(api, f"types/{created['id']}"), user="admin").status_code == 202
+    assert not [k for k in _quota_set(api, usage=True) if k.endswith("_silver")]
+    assert _fault(api.put(_url(api, f"os-quota-sets/{demo}"), user="admin",
+                          json={"quota_set": {"volumes_silver": 1}})) == _bad(
+        "Invalid input received: Bad key(s) in quota set: volumes_silver")

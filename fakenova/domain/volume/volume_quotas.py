@@ -11,23 +11,37 @@ from __future__ import annotations
 
 from fakenova.errors import APIError, BadRequest, Forbidden
 from fakenova.domain.volume.policy import require_admin
-from fakenova.domain.volume.volume_types import DEFAULT_TYPE
 
-# cinder/quota.py defaults ([DEFAULT]quota_*), and the per-type entries Cinder adds for __DEFAULT__.
+# cinder/quota.py defaults ([DEFAULT]quota_*).
 QUOTA_DEFAULTS = {"volumes": 10, "snapshots": 10, "gigabytes": 1000, "backups": 10, "backup_gigabytes": 1000,
-                  "groups": 10, "per_volume_gigabytes": -1, f"volumes_{DEFAULT_TYPE}": -1,
-                  f"gigabytes_{DEFAULT_TYPE}": -1, f"snapshots_{DEFAULT_TYPE}": -1}
+                  "groups": 10, "per_volume_gigabytes": -1}
+PER_TYPE = ("volumes", "gigabytes", "snapshots")  # VolumeTypeQuotaEngine: <resource>_<type name>, default -1
 NON_QUOTA_KEYS = ("tenant_id", "id")  # cinder/quota.py: accepted in an update, then ignored
 DB_MAX_INT = 0x7FFFFFFF  # cinder/common/constants.py
 
 
+def resources(backend) -> dict[str, int]:
+    """Every quota resource with its configured default: the fixed ones, and three per volume type."""
+    per_type = {f"{resource}_{volume_type['name']}": -1 for volume_type in backend.store.volume_types.values()
+                for resource in PER_TYPE}
+    return {**QUOTA_DEFAULTS, **per_type}
+
+
+def _over(base: dict[str, int], *layers: dict) -> dict[str, int]:
+    """``base`` with each layer's values for the resources it has (a deleted type's entries drop out)."""
+    merged = dict(base)
+    for layer in layers:
+        merged.update({key: value for key, value in layer.items() if key in base})
+    return merged
+
+
 def defaults(backend) -> dict[str, int]:
     """The limits of a project with none of its own: the ``default`` quota class over the config."""
-    return {**QUOTA_DEFAULTS, **backend.store.volume_quota_classes.get("default", {})}
+    return _over(resources(backend), backend.store.volume_quota_classes.get("default", {}))
 
 
 def limits(backend, project_id: str) -> dict[str, int]:
-    return {**defaults(backend), **backend.store.volume_quotas.get(project_id, {})}
+    return _over(defaults(backend), backend.store.volume_quotas.get(project_id, {}))
 
 
 class OverQuota(APIError):
@@ -42,18 +56,21 @@ def usage(backend, project_id: str) -> dict[str, int]:
     """What the project's volumes and snapshots use, by quota name (backups are not modelled)."""
     owned = [volume for volume in backend.store.volumes.values() if volume["project_id"] == project_id]
     snapshots = [s for s in backend.store.volume_snapshots.values() if s["project_id"] == project_id]
-    used = dict.fromkeys(QUOTA_DEFAULTS, 0)
-    used["volumes"] = used[f"volumes_{DEFAULT_TYPE}"] = len(owned)
-    used["snapshots"] = used[f"snapshots_{DEFAULT_TYPE}"] = len(snapshots)
-    used["gigabytes"] = used[f"gigabytes_{DEFAULT_TYPE}"] = (sum(volume["size"] for volume in owned)
-                                                             + sum(s["size"] for s in snapshots))
+    used = dict.fromkeys(resources(backend), 0)
+    for suffix, type_name in [("", None)] + [(f"_{t['name']}", t["name"]) for t in backend.store.volume_types.values()]:
+        typed = [volume for volume in owned if type_name in (None, volume["volume_type"])]
+        typed_snapshots = [s for s in snapshots if type_name in (None, s.get("volume_type"))]
+        used["volumes" + suffix] = len(typed)
+        used["snapshots" + suffix] = len(typed_snapshots)
+        used["gigabytes" + suffix] = sum(v["size"] for v in typed) + sum(s["size"] for s in typed_snapshots)
     return used
 
 
-def _gigabytes(used: dict, limit: int, size: int) -> None:
-    if limit >= 0 and used["gigabytes"] + size > limit:
-        raise OverQuota(f"VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes "
-                        f"quota. Requested {size}G, quota is {limit}G and {used['gigabytes']}G has been consumed.")
+def _gigabytes(used: dict, limit: int, size: int, suffix: str = "") -> None:
+    consumed = used[f"gigabytes{suffix}"]
+    if limit >= 0 and consumed + size > limit:
+        raise OverQuota(f"VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes"
+                        f"{suffix} quota. Requested {size}G, quota is {limit}G and {consumed}G has been consumed.")
 
 
 def _per_volume(limit: int, size: int) -> None:
@@ -63,14 +80,16 @@ def _per_volume(limit: int, size: int) -> None:
                         f"limit {limit}G.")
 
 
-def check_volume(backend, project_id: str, size: int) -> None:
+def check_volume(backend, project_id: str, size: int, type_name: str) -> None:
+    """The project's and the volume type's limits (quota_utils.get_volume_type_reservation)."""
     used, allowed = usage(backend, project_id), limits(backend, project_id)
     _per_volume(allowed["per_volume_gigabytes"], size)
-    _gigabytes(used, allowed["gigabytes"], size)
-    limit = allowed["volumes"]
-    if limit >= 0 and used["volumes"] + 1 > limit:
-        raise OverQuota(f"VolumeLimitExceeded: Maximum number of volumes allowed ({limit}) exceeded for quota "
-                        "'volumes'.")
+    for suffix in ("", f"_{type_name}"):
+        _gigabytes(used, allowed[f"gigabytes{suffix}"], size, suffix)
+        limit = allowed[f"volumes{suffix}"]
+        if limit >= 0 and used[f"volumes{suffix}"] + 1 > limit:
+            raise OverQuota(f"VolumeLimitExceeded: Maximum number of volumes allowed ({limit}) exceeded for quota "
+                            f"'volumes{suffix}'.")
 
 
 def check_snapshot(backend, project_id: str, size: int) -> None:
@@ -113,7 +132,8 @@ def update(backend, context, project_id: str, quota_set) -> dict[str, int]:
     if not isinstance(quota_set, dict) or not quota_set:
         raise BadRequest("Invalid input for field/attribute quota_set. Value: "
                          f"{quota_set!r}. {quota_set!r} does not have enough properties")
-    bad = [key for key in quota_set if key not in QUOTA_DEFAULTS and key not in NON_QUOTA_KEYS]
+    known = resources(backend)
+    bad = [key for key in quota_set if key not in known and key not in NON_QUOTA_KEYS]
     if bad:
         raise BadRequest(f"Invalid input received: Bad key(s) in quota set: {', '.join(bad)}")
     wanted = {key: _checked_limit(key, value) for key, value in quota_set.items() if key not in NON_QUOTA_KEYS}
@@ -140,7 +160,8 @@ def update_class(backend, context, class_name: str, quota_class_set) -> dict[str
     if not isinstance(quota_class_set, dict):
         raise BadRequest(f"Invalid input for field/attribute quota_class_set. Value: {quota_class_set!r}. "
                          f"{quota_class_set!r} is not of type 'object'")
-    bad = [key for key in quota_class_set if key not in QUOTA_DEFAULTS]
+    known = resources(backend)
+    bad = [key for key in quota_class_set if key not in known]
     if bad:
         raise BadRequest(f"Invalid input received: Bad key(s) in quota class set: {', '.join(bad)}")
     wanted = {}
@@ -156,4 +177,12 @@ def update_class(backend, context, class_name: str, quota_class_set) -> dict[str
 
 def class_limits(backend, class_name: str) -> dict[str, int]:
     """A quota class's limits: its own over the configured defaults (QUOTAS.get_class_quotas)."""
-    return {**QUOTA_DEFAULTS, **backend.store.volume_quota_classes.get(class_name, {})}
+    return _over(resources(backend), backend.store.volume_quota_classes.get(class_name, {}))
+
+
+def rename_type(backend, old: str, new: str) -> None:
+    """A renamed volume type takes its quota entries along (QUOTAS.update_quota_resource)."""
+    for table in (*backend.store.volume_quotas.values(), *backend.store.volume_quota_classes.values()):
+        for resource in PER_TYPE:
+            if f"{resource}_{old}" in table:
+                table[f"{resource}_{new}"] = table.pop(f"{resource}_{old}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 
+from fakenova.domain.volume import volume_quotas
 from fakenova.domain.volume.policy import require_admin
 from fakenova.errors import BadRequest, Conflict, NotFound
 from fakenova.seeds import stable_uuid
@@ -156,6 +157,7 @@ def update(backend, context, type_id: str, request: dict) -> dict:
             for record in (*store.volumes.values(), *store.volume_snapshots.values()):
                 if record.get("volume_type") == volume_type["name"]:
                     record["volume_type"] = name
+            volume_quotas.rename_type(backend, volume_type["name"], name)
             volume_type["name"] = name
         if description is not None:
             volume_type["description"] = description

@@ -104,7 +104,7 @@ def create(backend, context, request: dict, *, image: dict | None = None) -> dic
             _check_image(image, size)
         volume_type = volume_types.find(backend, context, request.get("volume_type"),
                                         default=origin.get("volume_type") if origin else None)
-        volume_quotas.check_volume(backend, context.project_id, size)
+        volume_quotas.check_volume(backend, context.project_id, size, volume_type["name"])
         now = backend.clock.time()
         volume = {
             "id": store.ids.uuid(),
