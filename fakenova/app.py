@@ -6,7 +6,7 @@ import logging
 import uuid
 
 from flask import Flask, Response, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from fakenova import __version__, errors, microversion
 from fakenova.api import compute, control, identity, image, interceptors, network, volume
@@ -201,9 +201,26 @@ def _render_http_exception(exc: HTTPException) -> Response:
     allowed = sorted(getattr(exc, "valid_methods", None) or ()) if code == 405 else []
     if allowed:
         headers["Allow"] = ", ".join(allowed)
-    if exc is request.routing_exception and code in (404, 405):
+    if exc is request.routing_exception and code in (404, 405) and not _slash_after_a_served_path():
         message = _not_modelled(message, [m for m in allowed if m not in ("HEAD", "OPTIONS")])
     return render_error(code, message, title=exc.name, extra_headers=headers)
+
+
+def _slash_after_a_served_path() -> bool:
+    """A trailing slash after a path the fake serves (for any method): the services' routers match
+    paths exactly and refuse it too (tests/test_trailing_slashes.py), so this 404 is the cloud's own
+    answer, not a gap of the fake, and gets no "does not model" note."""
+    path = request.path
+    if len(path) < 2 or not path.endswith("/"):
+        return False
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(path.rstrip("/"), method=request.method)
+    except MethodNotAllowed:
+        return True
+    except HTTPException:
+        return False
+    return True
 
 
 def _not_modelled(message: str, served: list[str]) -> str:
