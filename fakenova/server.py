@@ -16,6 +16,8 @@ own rows against mimic).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import socket
 import threading
 
@@ -88,8 +90,9 @@ class Bound:
         self.effective_listen = [(listener.host, listener.port) for listener in self.listeners]
 
     def start(self) -> None:
-        for listener in self.listeners:
-            listener.start()
+        with _stop_signals_blocked():
+            for listener in self.listeners:
+                listener.start()
 
     def run(self) -> None:
         self.start()
@@ -101,6 +104,22 @@ class Bound:
     def close(self) -> None:
         for listener in self.listeners:
             listener.stop()
+
+
+@contextlib.contextmanager
+def _stop_signals_blocked():
+    """Threads started inside inherit SIGINT and SIGTERM blocked, and so do granian's Rust threads
+    they start. A process-directed signal goes to any thread that does not block it; taken by one of
+    those, the main thread, asleep in ``run()``'s wait, never ran its handler and ``fakenova serve``
+    ignored a SIGTERM now and then (about one in eight)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: signals reach the main thread only
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _bind(host: str, port: int) -> list[socket.socket]:

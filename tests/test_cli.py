@@ -121,6 +121,27 @@ def test_address_in_use_is_one_line_and_never_says_serving():
 
 # --- signals and --state-file ---------------------------------------------------------------------
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads threads' signal masks from /proc (Linux)")
+def test_only_the_main_thread_takes_the_stop_signals():
+    """A SIGTERM goes to any thread that does not block it; the server's own threads (granian's Rust
+    runtime and the app threads) must block SIGINT and SIGTERM, or a signal they take leaves the main
+    thread asleep and the process running (it did, about one stop in eight)."""
+    served = fakenova_serve("--port", "0")
+    try:
+        requests.get(f"{served.url}/compute/", timeout=10)  # every worker thread up
+        pid = served.process.pid
+        stop_bits = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1))
+        masks = {}
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            status = (task / "status").read_text()
+            masks[int(task.name)] = int(re.search(r"^SigBlk:\s*([0-9a-f]+)$", status, re.M).group(1), 16)
+        assert len(masks) > 2
+        assert masks.pop(pid) & stop_bits == 0
+        assert all(mask & stop_bits == stop_bits for mask in masks.values()), masks
+    finally:
+        served.stop()
+
+
 def _create_keypair(url: str) -> None:
     from fakenova.testing import FakeNova
 
