@@ -59,6 +59,15 @@ def _check_az_name(value) -> bool:
     return True
 
 
+def is_uuid_like(value) -> bool:
+    """oslo uuidutils.is_uuid_like, which Nova and Cinder use to tell an id from a name: a UUID in any
+    form ``uuid.UUID`` reads that prints back the same, dashes aside."""
+    try:
+        return str(uuid.UUID(value)).replace("-", "") == value.lower().replace("-", "")
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
 def _check_uuid(value) -> bool:
     if not isinstance(value, str):
         return True

@@ -19,6 +19,7 @@ import uuid
 from fakenova.domain import policy
 from fakenova.domain.compute import availability_zones
 from fakenova.errors import BadRequest, NotFound
+from fakenova.validation import is_uuid_like
 
 COMPUTE = "nova-compute"
 _RULE = "os_compute_api:os-services:"
@@ -64,7 +65,7 @@ def compute_service(backend, host: str) -> dict | None:
 def update_by_uuid(backend, context, service_id: str, request: dict) -> dict:
     """PUT /os-services/{uuid} (2.53+): status / disabled_reason / forced_down (already a bool), after
     schema validation. Any field given counts as a change, as on Nova's versioned object."""
-    if not is_uuid(service_id):
+    if not is_uuid_like(service_id):
         raise BadRequest(f"Invalid uuid {service_id}")
     policy.authorize(context, _RULE + "update", context.project_id)
     store = backend.store
@@ -128,9 +129,3 @@ def check_source_down(backend, host: str | None) -> None:
 
 # --- ids ---------------------------------------------------------------------------------
 
-def is_uuid(value: str) -> bool:
-    """oslo uuidutils.is_uuid_like: any form uuid.UUID reads that prints back the same, dashes aside."""
-    try:
-        return str(uuid.UUID(value)).replace("-", "") == value.lower().replace("-", "")
-    except (TypeError, ValueError, AttributeError):
-        return False

@@ -18,6 +18,7 @@ import uuid
 from fakenova.domain import paging, policy
 from fakenova.domain.compute import compute_services, lifecycle
 from fakenova.errors import BadRequest, NotFound
+from fakenova.validation import is_uuid_like
 
 _RULE = "os_compute_api:os-hypervisors:"
 _NAMESPACE = uuid.UUID("0c5d1f7e-2a8b-4d6e-9f3a-6879706572ff")
@@ -78,7 +79,7 @@ def matching(backend, pattern: str) -> list[dict]:
 def get(backend, node_id: str, *, by_uuid: bool) -> dict:
     """One node by id (below 2.53: an integer, anything else is not found) or uuid (2.53+: 400 if not one)."""
     if by_uuid:
-        if not compute_services.is_uuid(node_id):
+        if not is_uuid_like(node_id):
             raise BadRequest(f"Invalid uuid {node_id}")
     else:
         try:

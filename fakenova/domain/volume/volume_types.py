@@ -15,12 +15,11 @@ cinder/policies/volume_type.py, type_extra_specs.py, volume_access.py and cinder
 
 from __future__ import annotations
 
-import uuid
-
 from fakenova.domain.volume import volume_quotas
 from fakenova.domain.volume.policy import require_admin
 from fakenova.errors import BadRequest, Conflict, NotFound
 from fakenova.seeds import stable_uuid
+from fakenova.validation import is_uuid_like
 
 DEFAULT_TYPE = "__DEFAULT__"
 DEFAULT_TYPE_ID = stable_uuid("volume_type", DEFAULT_TYPE)
@@ -106,18 +105,10 @@ def find(backend, context, requested, *, default: str | None = None, elevated: b
     if found is None or not visible(found):
         found = _by_name(backend, wanted)
     if found is None or not visible(found):
-        if _uuid_like(wanted):
+        if is_uuid_like(wanted):
             raise NotFound(f"Volume type {wanted} could not be found.")
         raise NotFound(f"Volume type with name {wanted} could not be found.")
     return found
-
-
-def _uuid_like(value: str) -> bool:
-    """oslo uuidutils.is_uuid_like: a UUID in any form that prints back the same, dashes aside."""
-    try:
-        return str(uuid.UUID(value)).replace("-", "") == value.lower().replace("-", "")
-    except (TypeError, ValueError, AttributeError):
-        return False
 
 
 # --- manage (admin) ------------------------------------------------------------------------------
