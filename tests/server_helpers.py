@@ -10,6 +10,12 @@ CLIENT = "servers_client.ServersClient"
 IMAGE_NAME = "cirros-0.6.2-x86_64-disk"
 
 
+def store_ids(backend, *collections: str) -> dict:
+    """The ids in each named store collection: taken before a client's flow and after its teardown,
+    the two must be equal (nothing left behind, nothing of the seed removed)."""
+    return {name: sorted(getattr(backend.store, name)) for name in collections}
+
+
 def image_id(backend) -> str:
     return next(i["id"] for i in backend.store.images.values() if i["name"] == IMAGE_NAME)
 

@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.server_helpers import store_ids
+
 PLAYBOOK = Path(__file__).parent / "clients" / "ansible_flow" / "site.yml"
 MAKE_ANSIBLE = Path(__file__).parent.parent / ".venv-ansible" / "bin" / "ansible-playbook"
 
 
-def _leftovers(backend) -> dict:
-    store = backend.store
-    return {name: sorted(getattr(store, name)) for name in
-            ("networks", "subnets", "ports", "routers", "floatingips", "security_groups", "volumes", "images",
-             "keypairs")}
+FLOW_STORES = ("networks", "subnets", "ports", "routers", "floatingips", "security_groups", "volumes", "images",
+               "keypairs")
 
 
 def test_an_ansible_playbook_deploys_and_tears_down(live, monkeypatch, tmp_path):
@@ -33,7 +32,7 @@ def test_an_ansible_playbook_deploys_and_tears_down(live, monkeypatch, tmp_path)
         pytest.skip("no Ansible: `make ansible` (or FAKENOVA_ANSIBLE_PLAYBOOK naming an ansible-playbook "
                     "whose venv has ansible and openstacksdk<4.15)")
     monkeypatch.setattr(live.backend.settings, "durations", {"build": 0, "delete": 0})
-    before = _leftovers(live.backend)
+    before = store_ids(live.backend, *FLOW_STORES)
     (tmp_path / "clouds.yaml").write_text(
         "clouds:\n  fakenova:\n    region_name: RegionOne\n    identity_api_version: 3\n    auth:\n"
         f"      auth_url: {live.auth_url}\n      username: demo\n      password: demo\n"
@@ -51,5 +50,5 @@ def test_an_ansible_playbook_deploys_and_tears_down(live, monkeypatch, tmp_path)
 
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "failed=0" in run.stdout and "All assertions passed" in run.stdout
-    assert _leftovers(live.backend) == before
+    assert store_ids(live.backend, *FLOW_STORES) == before
     assert not [s for s in live.backend.store.servers.values() if not s.get("deleted")]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.server_helpers import store_ids
+
 FLOW = Path(__file__).parent / "clients" / "gophercloud_flow"
 
 
@@ -50,20 +52,17 @@ def gophercloud_flow(tmp_path_factory) -> Path:
     return binary
 
 
-def _leftovers(backend) -> dict:
-    store = backend.store
-    return {name: sorted(getattr(store, name)) for name in
-            ("networks", "subnets", "ports", "routers", "floatingips", "security_groups", "volumes", "images")}
+FLOW_STORES = ("networks", "subnets", "ports", "routers", "floatingips", "security_groups", "volumes", "images")
 
 
 def test_a_terraform_shaped_deployment_through_gophercloud(live, monkeypatch, gophercloud_flow):
     monkeypatch.setattr(live.backend.settings, "durations", {"build": 0, "delete": 0})
-    before = _leftovers(live.backend)
+    before = store_ids(live.backend, *FLOW_STORES)
 
     run = subprocess.run([str(gophercloud_flow), live.url], capture_output=True, text=True, timeout=300)
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.rstrip().endswith("ALL OK")
     assert "ok   boot from volume lists its root volume" in run.stdout
-    assert _leftovers(live.backend) == before
+    assert store_ids(live.backend, *FLOW_STORES) == before
     assert not [s for s in live.backend.store.servers.values() if not s.get("deleted")]

@@ -10,7 +10,7 @@ import pytest
 libcloud_providers = pytest.importorskip("libcloud.compute.providers")
 from libcloud.compute.types import NodeState, Provider, StorageVolumeState  # noqa: E402
 
-from tests.server_helpers import IMAGE_NAME  # noqa: E402
+from tests.server_helpers import IMAGE_NAME, store_ids  # noqa: E402
 
 
 def _driver(live, user: str = "demo"):
@@ -28,15 +28,12 @@ def _wait_volume(driver, volume_id: str, state) -> object:
     raise AssertionError(f"volume {volume_id} never reached {state}: {volume.state}")
 
 
-def _leftovers(backend) -> dict:
-    store = backend.store
-    return {name: sorted(getattr(store, name)) for name in
-            ("ports", "floatingips", "security_groups", "volumes", "keypairs")}
+FLOW_STORES = ("ports", "floatingips", "security_groups", "volumes", "keypairs")
 
 
 def test_a_libcloud_script_boots_opens_ssh_attaches_and_cleans_up(live, monkeypatch):
     monkeypatch.setattr(live.backend.settings, "durations", {"build": 0, "delete": 0})
-    before = _leftovers(live.backend)
+    before = store_ids(live.backend, *FLOW_STORES)
     driver = _driver(live)
 
     size = next(s for s in driver.list_sizes() if s.name == "m1.tiny")
@@ -86,4 +83,4 @@ def test_a_libcloud_script_boots_opens_ssh_attaches_and_cleans_up(live, monkeypa
     assert node.id not in [n.id for n in driver.list_nodes()]
     driver.delete_key_pair(driver.get_key_pair("lc-key"))
     assert driver.ex_delete_security_group(group)
-    assert _leftovers(live.backend) == before
+    assert store_ids(live.backend, *FLOW_STORES) == before

@@ -5,20 +5,17 @@ with a floating IP; then everything deleted in reverse order with nothing left b
 
 from __future__ import annotations
 
-from tests.server_helpers import IMAGE_NAME
+from tests.server_helpers import IMAGE_NAME, store_ids
 
 V2 = "/networking/v2.0"
 
 
-def _neutron_snapshot(backend) -> dict:
-    store = backend.store
-    return {name: sorted(getattr(store, name)) for name in
-            ("networks", "subnets", "ports", "routers", "floatingips", "security_groups")}
+NEUTRON_STORES = ("networks", "subnets", "ports", "routers", "floatingips", "security_groups")
 
 
 def test_cli_and_sdk_build_a_network_boot_on_it_and_tear_it_down(live, monkeypatch):
     monkeypatch.setattr(live.backend.settings, "durations", {"build": 0, "delete": 0})
-    before = _neutron_snapshot(live.backend)
+    before = store_ids(live.backend, *NEUTRON_STORES)
     cli = live.openstack
 
     network = cli("network", "create", "app-net", "-f", "json")
@@ -76,7 +73,7 @@ def test_cli_and_sdk_build_a_network_boot_on_it_and_tear_it_down(live, monkeypat
     cli("router", "delete", "app-router")
     cli("subnet", "delete", "app-subnet")
     cli("network", "delete", "app-net")
-    assert _neutron_snapshot(live.backend) == before
+    assert store_ids(live.backend, *NEUTRON_STORES) == before
 
 
 def test_sdk_cloud_layer_creates_network_router_and_group(live):
